@@ -1,0 +1,33 @@
+"""English word lists shared by the stages that need to know whether a token is a word.
+
+The list is symspellpy's own English frequency dictionary, read straight from
+the installed package as a plain set: that takes ~60 ms, where building a
+SymSpell index takes seconds, and membership is all these stages need.
+"""
+
+from __future__ import annotations
+
+import importlib.resources
+from functools import cache
+
+DICTIONARY_FILE = "frequency_dictionary_en_82_765.txt"
+
+
+@cache
+def english_frequencies() -> dict[str, int]:
+    """Word -> corpus count from symspellpy's English dictionary (lower case)."""
+    text = (importlib.resources.files("symspellpy") / DICTIONARY_FILE).read_text(encoding="utf-8")
+    counts: dict[str, int] = {}
+    for row in text.splitlines():
+        word, _, count = row.partition(" ")
+        counts[word] = int(count)
+    return counts
+
+
+def is_english_word(token: str) -> bool:
+    """True when the lower-cased token is in the English dictionary.
+
+    >>> is_english_word("Bolshevik"), is_english_word("GNVIAYVW")
+    (True, False)
+    """
+    return token.lower() in english_frequencies()

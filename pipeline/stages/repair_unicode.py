@@ -1,0 +1,150 @@
+"""Stage ``repair_unicode``: ftfy repair of each line, and removal of scanner junk lines.
+
+ftfy fixes mojibake, Latin ligatures (ﬁ -> fi), control characters and
+normalises to NFC; curly quotes and em dashes stay as the book prints them.
+A junk line (a mirrored library stamp, specks read as letters) is removed
+when too few of its tokens are word-like; its text stays in the change log.
+
+>>> from pipeline.model import Book, Line
+>>> from pipeline.config import Config
+>>> book = Book("demo", (Line(1, "22212 GNVIAYVW ‘SYNSSLINWA"), Line(2, ""), Line(3, "the ﬁrst “party”")))
+>>> out, changes = repair_unicode(book, Config())
+>>> [line.text for line in out.lines]
+['the first “party”']
+>>> [(c.rule, c.before) for c in changes]
+[('junk_line', '22212 GNVIAYVW ‘SYNSSLINWA'), ('ftfy:fix_latin_ligatures', 'the ﬁrst “party”')]
+"""
+
+from __future__ import annotations
+
+import ftfy
+import regex
+
+from ..config import Config
+from ..lexicon import is_english_word
+from ..model import Book, Change, Line
+
+STAGE = "repair_unicode"
+
+FTFY_CONFIG = ftfy.TextFixerConfig(uncurl_quotes=False, normalization="NFC", explain=True)
+
+_TOKEN = regex.compile(r"[^\s/]+")  # "History/Soviet Studies" is three words
+_WORD_CORE = regex.compile(r"^[\p{P}\p{S}]*(.*?)[\p{P}\p{S}]*$")
+_NUMBER = regex.compile(r"^\d[\d,.\-–:/]*[a-z]{0,2}$")  # 1922, 30-31, index refs 150b, 149n, 121ff
+_LETTERS = regex.compile(r"^\p{L}+(?:[’'.-]\p{L}+)*$")
+_URL = regex.compile(r"^https?://\S+$")
+_POSSESSIVE = regex.compile(r"[’']s$")
+_PARTS = regex.compile(r"[.’'-]")
+
+
+def is_word_like(token: str) -> bool:
+    """A token that belongs to text: a word, a number, a name, an initial, a fragment.
+
+    Lower-case letter runs count as words even when not in the dictionary:
+    they are mostly the tails of words hyphenated at a line end ("tion.").
+
+    >>> [is_word_like(t) for t in ["Stalin’s", "1922,", "150b", "Ordzhonikidze", "M.V.", "K.", "ratus."]]
+    [True, True, True, True, True, True, True]
+    >>> [is_word_like(t) for t in ["GNVIAYVW", "AdVYEIT", "oO", "=.", "¥", "y"]]
+    [False, False, False, False, False, False]
+    """
+    if token.isalpha() and token.islower() and len(token) >= 3:
+        return True  # the common case, decided without the dictionary
+    if _URL.match(token):
+        return True
+    core = _WORD_CORE.match(token).group(1)
+    if not core:
+        return False
+    if _NUMBER.match(core):
+        return True
+    if not _LETTERS.match(core):
+        return False
+    base = _POSSESSIVE.sub("", core)
+    if len(base) == 1:
+        return base in "aAI" or token.endswith(".")  # "a", "I", or an initial "V."
+    parts = [part for part in _PARTS.split(base) if part]
+    if all(is_english_word(part) for part in parts):
+        return True
+    if base.islower():
+        return len(base) >= 3
+    # Capitalised words of three or more letters read as names (Ordzhonikidze, Brest-Litovsk).
+    return all(len(part) >= 3 and part[0].isupper() and part[1:].islower() for part in parts) or all(
+        len(part) == 1 and part.isupper() for part in parts
+    )
+
+
+def is_junk(lines: list[str], config: Config) -> bool:
+    """True when fewer than ``config.junk_word_share`` of a block's tokens are word-like.
+
+    Judged over a block of consecutive non-blank lines, so the last line of a
+    paragraph ("tion.") is never junk on its own.
+
+    >>> is_junk(["AdVYEIT 3D3T1IOO SAYYN “LS “LIN"], Config()), is_junk(["Taken down by M.V."], Config())
+    (True, False)
+    >>> is_junk(["od", "ne", "nel"], Config()), is_junk(["ple."], Config())
+    (True, False)
+    """
+    tokens = [t for line in lines for t in _TOKEN.findall(line)]
+    needed = config.junk_word_share * len(tokens)
+    words = 0
+    for token in tokens:
+        words += is_word_like(token)
+        if words >= needed:  # enough evidence of text: stop early on long blocks
+            return False
+    return bool(tokens)
+
+
+def _line_rule(text: str, config: Config):
+    for rule in config.line_rules:
+        if rule.pattern.search(text):
+            return rule
+    return None
+
+
+def _blocks(lines: list[Line]) -> list[list[Line]]:
+    """Runs of consecutive non-blank lines."""
+    blocks: list[list[Line]] = []
+    current: list[Line] = []
+    for line in lines:
+        if line.text.strip():
+            current.append(line)
+        elif current:
+            blocks.append(current)
+            current = []
+    if current:
+        blocks.append(current)
+    return blocks
+
+
+def repair_unicode(book: Book, config: Config) -> tuple[Book, list[Change]]:
+    """Repair each line with ftfy; drop junk blocks and lines a ``drop`` rule names."""
+    repaired: list[Line] = []
+    changes: list[Change] = []
+    for line in book.lines:
+        text = line.text
+        if not text.isascii():
+            fixed, steps = ftfy.fix_and_explain(text, config=FTFY_CONFIG)
+            if fixed != text:
+                rule = "ftfy:" + ",".join(name for _, name in steps)
+                changes.append(Change(STAGE, rule, line.number, line.page, text, fixed))
+                line = Line(line.number, fixed, line.page)
+        repaired.append(line)
+    dropped: set[int] = set()
+    for block in _blocks(repaired):
+        judged = []
+        for line in block:
+            rule = _line_rule(line.text.strip(), config)
+            if rule is None:
+                judged.append(line)
+            elif rule.action == "drop":
+                dropped.add(line.number)
+                changes.append(Change(STAGE, "line_rule", line.number, line.page, line.text, "", f"{rule.source}: {rule.note}"))
+        if judged and len(judged) == len(block) and is_junk([line.text for line in judged], config):
+            share = f"{config.junk_word_share:.0%}"
+            for line in judged:
+                dropped.add(line.number)
+                changes.append(Change(STAGE, "junk_line", line.number, line.page, line.text, "",
+                                      f"block of {len(judged)} line(s) with fewer than {share} word-like tokens"))
+    changes.sort(key=lambda c: c.line)
+    lines = tuple(line for line in repaired if line.number not in dropped)
+    return book.evolve(lines=lines), changes
