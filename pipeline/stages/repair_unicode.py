@@ -10,7 +10,7 @@ when too few of its tokens are word-like; its text stays in the change log.
 >>> book = Book("demo", (Line(1, "22212 GNVIAYVW ‘SYNSSLINWA"), Line(2, ""), Line(3, "the ﬁrst “party”")))
 >>> out, changes = repair_unicode(book, Config())
 >>> [line.text for line in out.lines]
-['the first “party”']
+['', 'the first “party”']
 >>> [(c.rule, c.before) for c in changes]
 [('junk_line', '22212 GNVIAYVW ‘SYNSSLINWA'), ('ftfy:fix_latin_ligatures', 'the ﬁrst “party”')]
 """
