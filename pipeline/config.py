@@ -38,6 +38,9 @@ class Config:
       entries turn words into folio candidates; the sequence check limits that.
     - ``line_rules``: explicit drop/keep rules (rules/lines.tsv), applied before
       any learned decision. Default: none needed for the first book.
+    - ``stray_marks``: lone characters removed at a line's start or end
+      (rules/stray_marks.tsv), as (mark, "start"|"end") pairs. Risk: a mark
+      that is real text there ("I" or "a" would be) must never be listed.
     - ``junk_word_share``: a line whose share of word-like tokens is below this
       is scanner junk. Default 0.5. Risk: raising it drops real short lines
       (index entries are protected by their page numbers counting as words).
@@ -47,6 +50,7 @@ class Config:
 
     folio_digits: Mapping[str, str] = field(default_factory=dict)
     line_rules: tuple[LineRule, ...] = ()
+    stray_marks: frozenset[tuple[str, str]] = frozenset()
     junk_word_share: float = 0.5
     min_folio_chain: int = 3
 
@@ -65,7 +69,14 @@ def load_config(rules_dir: Path = DEFAULT_RULES_DIR) -> Config:
             raise row.error(f"action must be 'drop' or 'keep', found {row['action']!r}")
         source = f"rules/lines.tsv:{row.line}"
         line_rules.append(LineRule(row["action"], compile_pattern(row), row["note"], source))
-    return Config(folio_digits=digits, line_rules=tuple(line_rules))
+    marks = set()
+    for row in read_tsv(rules_dir / "stray_marks.tsv", ("mark", "where", "note")):
+        if len(row["mark"]) != 1 or row["mark"].isspace():
+            raise row.error(f"mark must be one visible character, found {row['mark']!r}")
+        if row["where"] not in ("start", "end"):
+            raise row.error(f"where must be 'start' or 'end', found {row['where']!r}")
+        marks.add((row["mark"], row["where"]))
+    return Config(folio_digits=digits, line_rules=tuple(line_rules), stray_marks=frozenset(marks))
 
 
 __all__ = ["Config", "LineRule", "RulesError", "load_config", "DEFAULT_RULES_DIR"]

@@ -3,7 +3,9 @@
 ftfy fixes mojibake, Latin ligatures (ﬁ -> fi), control characters and
 normalises to NFC; curly quotes and em dashes stay as the book prints them.
 A junk line (a mirrored library stamp, specks read as letters) is removed
-when too few of its tokens are word-like; its text stays in the change log.
+when too few of its tokens are word-like, and a lone speck at a line's edge
+("_ Lenin and") when rules/stray_marks.tsv names it; the removed text stays
+in the change log.
 
 >>> from pipeline.model import Book, Line
 >>> from pipeline.config import Config
@@ -116,6 +118,24 @@ def _blocks(lines: list[Line]) -> list[list[Line]]:
     return blocks
 
 
+def strip_stray_marks(text: str, config: Config) -> tuple[str, list[tuple[int, str]]]:
+    """Remove lone speck characters at the line's edges; return the text and (column, mark) removed.
+
+    >>> strip_stray_marks("_ Lenin and the Party", Config(stray_marks=frozenset({("_", "start")})))
+    ('Lenin and the Party', [(0, '_ ')])
+    """
+    removed = []
+    head, sep, rest = text.partition(" ")
+    if sep and (head, "start") in config.stray_marks:
+        removed.append((0, head + sep))
+        text = rest.lstrip(" ")
+    body, sep, tail = text.rpartition(" ")
+    if sep and (tail, "end") in config.stray_marks:
+        removed.append((len(body), sep + tail))
+        text = body.rstrip(" ")
+    return text, removed
+
+
 def repair_unicode(book: Book, config: Config) -> tuple[Book, list[Change]]:
     """Repair each line with ftfy; drop junk blocks and lines a ``drop`` rule names."""
     repaired: list[Line] = []
@@ -128,6 +148,12 @@ def repair_unicode(book: Book, config: Config) -> tuple[Book, list[Change]]:
                 rule = "ftfy:" + ",".join(name for _, name in steps)
                 changes.append(Change(STAGE, rule, line.number, line.page, text, fixed))
                 line = Line(line.number, fixed, line.page)
+        if config.stray_marks:
+            stripped, marks = strip_stray_marks(line.text, config)
+            for column, mark in marks:
+                changes.append(Change(STAGE, "stray_mark", line.number, line.page, mark, "",
+                                      "rules/stray_marks.tsv: lone speck at the line's edge", column))
+            line = Line(line.number, stripped, line.page)
         repaired.append(line)
     dropped: set[int] = set()
     for block in _blocks(repaired):
