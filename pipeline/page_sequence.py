@@ -34,6 +34,8 @@ MAX_TITLE = 70
 """A running head is a short line; longer lines are text."""
 MAX_SKIP = 12
 """The chain may jump at most this many page numbers at once."""
+MIN_PAGE_LINES = 12
+"""A sequence whose pages are shorter than this is a list (a contents page), not pages."""
 RUNNING_TITLE_MIN = 3
 """A title seen on this many candidates is a running title."""
 
@@ -186,9 +188,14 @@ def best_chain(candidates: Sequence[Candidate], titles: set[str]) -> list[Candid
 
 
 def page_length(chain: Sequence[Candidate]) -> float:
-    """Typical raw lines per page: median distance between folios one page apart."""
-    gaps = [b.line - a.line for a, b in zip(chain, chain[1:]) if b.value == a.value + 1 and b.line - a.line > 8]
-    return float(statistics.median(gaps)) if gaps else 50.0
+    """Typical raw lines per page: the median distance per page step along the chain.
+
+    A foot folio stands a few lines from the next page's head, but most steps
+    are a whole page, so the median is the page. A contents list gives a
+    median of two or three lines, which is how it is told from pages.
+    """
+    steps = [(b.line - a.line) / (b.value - a.value) for a, b in zip(chain, chain[1:])]
+    return float(statistics.median(steps)) if steps else 0.0
 
 
 def trim_outliers(chain: list[Candidate], length: float) -> list[Candidate]:
@@ -328,9 +335,9 @@ def find_pages(lines: Sequence[Line], digit_map: Mapping[str, str], min_chain: i
         if len(trimmed) == len(chain):
             break
         excluded.update(c.line for c in chain if c not in trimmed)
-    if len(chain) < min_chain:
-        return []
     length = page_length(chain)
+    if len(chain) < min_chain or length < MIN_PAGE_LINES:
+        return []
     furniture: list[Furniture] = []
     for a, b in zip([None, *chain], chain):
         if a is not None:

@@ -40,9 +40,13 @@ SHORT = 0.6
 FULL = 0.8
 """A line at least this share of the typical width is full: the text ran on past it."""
 
+MAX_PRINTED_WIDTH = 120
+"""A typical line longer than this means the text is not wrapped into printed lines."""
+
 _TERMINAL = regex.compile(r"[.?!:;][\p{Pf}\p{Pe}’”'\")\]]*[\d°®!’'?]{0,3}$")  # "subsequently.'5": a note mark
 _HYPHEN_END = regex.compile(r"\p{L}[-¬\u00ad]$")
 _LOWER_START = regex.compile(r"^[^\p{L}\p{N}]*\p{Ll}")
+_CLAUSE_END = regex.compile(r"[;:?!][\p{Pf}\p{Pe}’”'\")\]]*$")  # ends a clause; a full stop may be "etc."
 _NEW_ENTRY = regex.compile(r"^(?:\d+\.\s|\p{Lu}[\p{L}’'-]+,\s)")  # "9. The plenum", "Mdivani, Polikarp"
 _CONTINUES = regex.compile(r"\b(?:the|of|to|and|on|in|for|a|an|by|with|or|at|from)$")
 
@@ -66,6 +70,24 @@ def _blocks(lines: list[Line]) -> list[list[Line]]:
     return blocks
 
 
+def _runs_on(last: str, first: str) -> str | None:
+    """Why text ending with ``last`` plainly continues with ``first``, or None.
+
+    The same test cuts a block after a short line and joins blocks across a
+    blank line, so cleaning the output again joins nothing more.
+
+    >>> _runs_on("the first anticapi-", "talist"), _runs_on("and NEP, 73;", "resists reform")
+    ('line ends in a hyphen', None)
+    """
+    if _HYPHEN_END.search(last):
+        return "line ends in a hyphen"
+    if _CONTINUES.search(last):
+        return "line ends in a word that needs a continuation"
+    if _LOWER_START.match(first) and not _CLAUSE_END.search(last):
+        return "next block starts in lower case"
+    return None
+
+
 def _split_block(block: list[Line], width: float) -> list[list[Line]]:
     """Cut a block after each short line that does not plainly run on into the next."""
     groups: list[list[Line]] = [[]]
@@ -74,23 +96,23 @@ def _split_block(block: list[Line], width: float) -> list[list[Line]]:
         text = line.text.strip()
         if nxt is None or len(text) >= SHORT * width:
             continue
-        runs_on = (
-            _HYPHEN_END.search(text)
-            or _CONTINUES.search(text)
-            or (not _TERMINAL.search(text) and _LOWER_START.match(nxt.text.strip()))
-        )
-        if not runs_on:
+        if not _runs_on(text, nxt.text.strip()):
             groups.append([])
     return [g for g in groups if g]
 
 
 def _join_reason(prev: list[Line], nxt: list[Line], width: float) -> str | None:
-    """Why the paragraph ending with ``prev`` runs on into ``nxt`` across a blank, or None."""
+    """Why the paragraph ending with ``prev`` runs on into ``nxt`` across a blank, or None.
+
+    Beyond :func:`_runs_on`, printed lines tell more: a full-width line that
+    stops without closing punctuation was cut by the margin or the page, not
+    by the end of a paragraph. Text that is not wrapped into printed lines
+    (such as this stage's own output) gets only the plain tests.
+    """
     last, first = prev[-1].text.strip(), nxt[0].text.strip()
-    if _HYPHEN_END.search(last):
-        return "line ends in a hyphen"
-    if _LOWER_START.match(first):
-        return "next block starts in lower case"
+    reason = _runs_on(last, first)
+    if reason or width > MAX_PRINTED_WIDTH:
+        return reason
     if prev[-1].page is None or nxt[0].page is None:
         return None  # unnumbered front and back matter is not running text
     full = len(last) >= FULL * width

@@ -32,14 +32,15 @@ FTFY_CONFIG = ftfy.TextFixerConfig(uncurl_quotes=False, normalization="NFC", exp
 
 _TOKEN = regex.compile(r"[^\s/]+")  # "History/Soviet Studies" is three words
 _WORD_CORE = regex.compile(r"^[\p{P}\p{S}]*(.*?)[\p{P}\p{S}]*$")
-_NUMBER = regex.compile(r"^\d[\d,.\-–:/]*[a-z]{0,2}$")  # 1922, 30-31, index refs 150b, 149n, 121ff
+_NUMBER = regex.compile(r"^\d[\d,.\-–:/]*[a-z]{0,3}$")  # 1922, 30-31, index refs 150b, 149n, 121ff, 1lin
 _LETTERS = regex.compile(r"^\p{L}+(?:[’'.-]\p{L}+)*$")
 _URL = regex.compile(r"^https?://\S+$")
 _POSSESSIVE = regex.compile(r"[’']s$")
 _PARTS = regex.compile(r"[.’'-]")
+_CAPITALS = regex.compile(r"^\p{Lu}{2,}(?:\(\p{Lu}\))?$")  # CC, NEP, RCP(B)
 
 
-def is_word_like(token: str) -> bool:
+def is_word_like(token: str, known_capitals: frozenset[str] = frozenset()) -> bool:
     """A token that belongs to text: a word, a number, a name, an initial, a fragment.
 
     Lower-case letter runs count as words even when not in the dictionary:
@@ -47,8 +48,10 @@ def is_word_like(token: str) -> bool:
 
     >>> [is_word_like(t) for t in ["Stalin’s", "1922,", "150b", "Ordzhonikidze", "M.V.", "K.", "ratus."]]
     [True, True, True, True, True, True, True]
-    >>> [is_word_like(t) for t in ["GNVIAYVW", "AdVYEIT", "oO", "=.", "¥", "y"]]
-    [False, False, False, False, False, False]
+    >>> [is_word_like(t) for t in ["GNVIAYVW", "AdVYEIT", "oO", "=.", "¥", "y", "NEP"]]
+    [False, False, False, False, False, False, False]
+    >>> is_word_like("RCP(B)", frozenset({"RCP(B)"}))
+    True
     """
     if token.isalpha() and token.islower() and len(token) >= 3:
         return True  # the common case, decided without the dictionary
@@ -57,6 +60,8 @@ def is_word_like(token: str) -> bool:
     core = _WORD_CORE.match(token).group(1)
     if not core:
         return False
+    if core in known_capitals or token in known_capitals:
+        return True
     if _NUMBER.match(core):
         return True
     if not _LETTERS.match(core):
@@ -75,11 +80,20 @@ def is_word_like(token: str) -> bool:
     )
 
 
-def is_junk(lines: list[str], config: Config) -> bool:
-    """True when fewer than ``config.junk_word_share`` of a block's tokens are word-like.
+def recurring_capitals(lines: list[Line], least: int = 3) -> frozenset[str]:
+    """All-capital tokens the book uses at least ``least`` times: its abbreviations (CC, NEP, RCP(B))."""
+    counts: dict[str, int] = {}
+    for line in lines:
+        for token in _TOKEN.findall(line.text):
+            core = _WORD_CORE.match(token).group(1)
+            for form in {token, core}:
+                if _CAPITALS.match(form):
+                    counts[form] = counts.get(form, 0) + 1
+    return frozenset(token for token, count in counts.items() if count >= least)
 
-    Judged over a block of consecutive non-blank lines, so the last line of a
-    paragraph ("tion.") is never junk on its own.
+
+def is_junk(lines: list[str], config: Config, known_capitals: frozenset[str] = frozenset()) -> bool:
+    """True when fewer than ``config.junk_word_share`` of the lines' tokens are word-like.
 
     >>> is_junk(["AdVYEIT 3D3T1IOO SAYYN “LS “LIN"], Config()), is_junk(["Taken down by M.V."], Config())
     (True, False)
@@ -90,7 +104,7 @@ def is_junk(lines: list[str], config: Config) -> bool:
     needed = config.junk_word_share * len(tokens)
     words = 0
     for token in tokens:
-        words += is_word_like(token)
+        words += is_word_like(token, known_capitals)
         if words >= needed:  # enough evidence of text: stop early on long blocks
             return False
     return bool(tokens)
@@ -156,6 +170,7 @@ def repair_unicode(book: Book, config: Config) -> tuple[Book, list[Change]]:
             line = Line(line.number, stripped, line.page)
         repaired.append(line)
     dropped: set[int] = set()
+    capitals = recurring_capitals(repaired)
     for block in _blocks(repaired):
         judged = []
         for line in block:
@@ -165,12 +180,19 @@ def repair_unicode(book: Book, config: Config) -> tuple[Book, list[Change]]:
             elif rule.action == "drop":
                 dropped.add(line.number)
                 changes.append(Change(STAGE, "line_rule", line.number, line.page, line.text, "", f"{rule.source}: {rule.note}"))
-        if judged and len(judged) == len(block) and is_junk([line.text for line in judged], config):
-            share = f"{config.junk_word_share:.0%}"
-            for line in judged:
-                dropped.add(line.number)
-                changes.append(Change(STAGE, "junk_line", line.number, line.page, line.text, "",
-                                      f"block of {len(judged)} line(s) with fewer than {share} word-like tokens"))
+        # A line is junk on its own, or as part of a block of specks ("od / ne / nel");
+        # judging lines alone too keeps the stage idempotent on its own output.
+        share = f"{config.junk_word_share:.0%}"
+        block_junk = len(judged) == len(block) and is_junk([line.text for line in judged], config, capitals)
+        for line in judged:
+            if block_junk:
+                evidence = f"block of {len(judged)} lines with fewer than {share} word-like tokens"
+            elif is_junk([line.text], config, capitals):
+                evidence = f"line with fewer than {share} word-like tokens"
+            else:
+                continue
+            dropped.add(line.number)
+            changes.append(Change(STAGE, "junk_line", line.number, line.page, line.text, "", evidence))
     changes.sort(key=lambda c: c.line)
     lines = tuple(line for line in repaired if line.number not in dropped)
     return book.evolve(lines=lines), changes

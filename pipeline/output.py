@@ -1,0 +1,122 @@
+"""What a run writes to clean/<book>/, rendered as text first and then written atomically.
+
+- ``book.md``: the paragraphs, separated by blank lines;
+- ``paragraphs.jsonl``: each paragraph with its printed pages and raw lines (for citing);
+- ``changes.jsonl``: every change, in stage order (the answer to "why does this differ from the scan?");
+- ``stats.json``: counts per stage and rule, the page sequence, warnings.
+
+Everything is rendered before anything is written, and each file is written
+to a temporary name and renamed, so a failed run leaves the previous output
+intact. Nothing here depends on time or machine, so the committed clean/
+output can be checked for staleness byte for byte.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+from collections import Counter
+from pathlib import Path
+
+import regex
+
+from . import __version__
+from .model import Book, Change
+from .process import Result
+
+_LOWER_START = regex.compile(r"^[^\p{L}\p{N}]*\p{Ll}")
+
+
+def render_markdown(book: Book) -> str:
+    """Paragraphs separated by blank lines.
+
+    >>> from pipeline.model import Paragraph
+    >>> render_markdown(Book("x", (), paragraphs=(Paragraph("One.", (1,), (5,)), Paragraph("Two.", (3,), (5,)))))
+    'One.\\n\\nTwo.\\n'
+    """
+    return "".join(p.text + "\n\n" for p in book.paragraphs).rstrip("\n") + "\n" if book.paragraphs else ""
+
+
+def _jsonl(rows) -> str:
+    return "".join(json.dumps(row, ensure_ascii=False) + "\n" for row in rows)
+
+
+def render_paragraphs(book: Book) -> str:
+    return _jsonl(
+        {"n": n, "pages": list(p.pages), "lines": list(p.lines), "standalone": p.standalone, "text": p.text}
+        for n, p in enumerate(book.paragraphs, start=1)
+    )
+
+
+def render_changes(changes: tuple[Change, ...]) -> str:
+    return _jsonl(change.to_dict() for change in changes)
+
+
+def stats(result: Result) -> dict:
+    """Counts a reader checks first: pages found, furniture removed, paragraphs, open problems."""
+    book, changes = result.book, result.changes
+    per_rule = Counter(f"{c.stage}:{c.rule.split(':')[0]}" for c in changes)
+    pages = book.pages
+    lower = [
+        {"paragraph": n, "pages": list(p.pages), "line": p.lines[0], "start": p.text[:60]}
+        for n, p in enumerate(book.paragraphs, start=1)
+        if _LOWER_START.match(p.text) and not p.standalone
+    ]
+    return {
+        "book": book.name,
+        "pipeline_version": __version__,
+        "raw_lines": result.raw_lines,
+        "changes": len(changes),
+        "changes_by_rule": dict(sorted(per_rule.items())),
+        "pages": {
+            "first": pages[0].number if pages else None,
+            "last": pages[-1].number if pages else None,
+            "count": len(pages),
+            "gaps": [p.number for p in pages if p.evidence == "inferred"],
+            "misread_repaired": [
+                {"page": c.page, "line": c.line, "text": c.before}
+                for c in changes
+                if c.rule == "misread_folio"
+            ],
+            "unnumbered_lines": sum(1 for line in book.lines if line.page is None and line.text.strip()),
+        },
+        "paragraphs": {
+            "count": len(book.paragraphs),
+            "standalone": sum(p.standalone for p in book.paragraphs),
+            "start_in_lower_case": lower,
+        },
+        "warnings": list(book.warnings),
+    }
+
+
+def render(result: Result) -> dict[str, str]:
+    """All output files of one book, by file name."""
+    return {
+        "book.md": render_markdown(result.book),
+        "paragraphs.jsonl": render_paragraphs(result.book),
+        "changes.jsonl": render_changes(result.changes),
+        "stats.json": json.dumps(stats(result), ensure_ascii=False, indent=2) + "\n",
+    }
+
+
+def write_atomically(path: Path, text: str) -> None:
+    """Write to a temporary file beside ``path`` and rename it over, so readers never see half a file."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
+            handle.write(text)
+        os.replace(tmp, path)
+    except BaseException:
+        os.unlink(tmp)
+        raise
+
+
+def write_outputs(folder: Path, files: dict[str, str]) -> list[Path]:
+    """Write every rendered file of a book into ``folder``; return the paths."""
+    written = []
+    for name, text in files.items():
+        write_atomically(folder / name, text)
+        written.append(folder / name)
+    return written
