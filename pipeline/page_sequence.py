@@ -5,8 +5,9 @@ running heads with a folio ("6 Lenin’s Fight Against Stalinism",
 "Introduction 7") and bare folios ("5" at the foot of a part's first page).
 This module finds them without knowing the book:
 
-1. every short line that ends or starts with a number (allowing the OCR
-   digit confusions in rules/folio_digits.tsv) is a *candidate*;
+1. every short line set apart by a blank line that ends or starts with a
+   number (allowing the OCR digit confusions in rules/folio_digits.tsv) is a
+   *candidate*;
 2. titles that recur on many candidates are *running titles*;
 3. the page sequence is the best increasing chain of candidates (dynamic
    programming: running heads weigh most, skipped numbers cost), so an index
@@ -326,7 +327,12 @@ def find_pages(lines: Sequence[Line], digit_map: Mapping[str, str], min_chain: i
     """
     reader = CandidateReader(digit_map)
     nonblank = {line.number for line in lines if line.text.strip()}
-    candidates = [c for c in map(reader.read, lines) if c is not None]
+    # Furniture is set apart from the text by a blank line on at least one side.
+    candidates = [
+        c
+        for c in map(reader.read, lines)
+        if c is not None and (c.line - 1 not in nonblank or c.line + 1 not in nonblank)
+    ]
     titles = running_titles(candidates)
     excluded: set[int] = set()
     for _ in range(3):

@@ -7,13 +7,15 @@ A text with no page sequence is left as one unnumbered page, with a warning.
 
 >>> from pipeline.model import Book, Line
 >>> from pipeline.config import Config
->>> text = ["9 The Book", "", "", "body one.", "", "", "10 The Book", "", "", "body two.", "", "", "11 The Book", "", "", "three."]
->>> book = Book("demo", tuple(Line(i, t) for i, t in enumerate(text, start=1)))
+>>> rows = []
+>>> for page in (9, 10, 11):
+...     rows += [f"{page} The Book", "", ""] + ["a line of running text"] * 12 + ["", ""]
+>>> book = Book("demo", tuple(Line(i, t) for i, t in enumerate(rows, start=1)))
 >>> out, changes = remove_page_furniture(book, Config())
->>> [(line.page, line.text) for line in out.lines if line.text]
-[(9, 'body one.'), (10, 'body two.'), (11, 'three.')]
->>> [(c.line, c.rule, c.before) for c in changes]
-[(1, 'running_head', '9 The Book'), (7, 'running_head', '10 The Book'), (13, 'running_head', '11 The Book')]
+>>> sorted({line.page for line in out.lines}), out.lines[0].text
+([9, 10, 11], '')
+>>> [(c.line, c.page, c.rule, c.before) for c in changes]
+[(1, 9, 'running_head', '9 The Book'), (18, 10, 'running_head', '10 The Book'), (35, 11, 'running_head', '11 The Book')]
 """
 
 from __future__ import annotations
