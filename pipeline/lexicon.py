@@ -8,7 +8,11 @@ SymSpell index takes seconds, and membership is all these stages need.
 from __future__ import annotations
 
 import importlib.resources
+from collections import Counter
 from functools import cache
+from typing import Iterable
+
+import regex
 
 DICTIONARY_FILE = "frequency_dictionary_en_82_765.txt"
 
@@ -31,3 +35,19 @@ def is_english_word(token: str) -> bool:
     (True, False)
     """
     return token.lower() in english_frequencies()
+
+
+WORD = regex.compile(r"\p{L}+(?:[’'-]\p{L}+)*")
+"""A word token: letters, with inner apostrophes or hyphens (self-criticism, Lenin’s)."""
+
+
+def word_counts(texts: Iterable[str]) -> Counter[str]:
+    """How often each word form occurs in the texts, case kept.
+
+    >>> word_counts(["Lenin’s self-criticism", "and Lenin’s"])["Lenin’s"]
+    2
+    """
+    counts: Counter[str] = Counter()
+    for text in texts:
+        counts.update(WORD.findall(text))
+    return counts

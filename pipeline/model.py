@@ -30,14 +30,46 @@ class Paragraph:
     """A paragraph with its provenance: the raw lines and printed pages it came from.
 
     ``lines`` lists every raw line joined into it, in order (so a paragraph that
-    runs across a page break skips the removed running head). ``standalone``
-    marks a short line kept as its own paragraph (heading, signature, date).
+    runs across a page break skips the removed running head); ``starts`` gives
+    the offset in ``text`` where each of those lines begins, and ``line_pages``
+    the printed page of each. ``standalone`` marks a short line kept as its own
+    paragraph (heading, signature, date).
+
+    >>> p = Paragraph("the anticapi- talist rule", (10, 11), (0, 14), (5, 6))
+    >>> p.pages, p.locate(16)
+    ((5, 6), (11, 6, 2))
+    >>> q = p.edit(4, 21, "anticapitalist ")
+    >>> q.text, q.starts
+    ('the anticapitalist rule', (0, 19))
     """
 
     text: str
     lines: tuple[int, ...]
-    pages: tuple[int, ...]
+    starts: tuple[int, ...]
+    line_pages: tuple[int | None, ...]
     standalone: bool = False
+
+    @property
+    def pages(self) -> tuple[int, ...]:
+        """The distinct printed pages, in order."""
+        return tuple(dict.fromkeys(p for p in self.line_pages if p is not None))
+
+    def locate(self, offset: int) -> tuple[int, int | None, int]:
+        """(raw line, page, column in that line) of a character offset in ``text``."""
+        index = max(i for i, start in enumerate(self.starts) if start <= offset) if offset >= 0 else 0
+        return self.lines[index], self.line_pages[index], offset - self.starts[index]
+
+    def edit(self, start: int, end: int, new: str) -> Paragraph:
+        """Replace ``text[start:end]`` with ``new``, keeping line starts in step.
+
+        A line start inside the replaced span (a line break the edit joins
+        across) moves to the end of the new text.
+        """
+        delta = len(new) - (end - start)
+        starts = tuple(
+            s if s <= start else s + delta if s >= end else start + len(new) for s in self.starts
+        )
+        return replace(self, text=self.text[:start] + new + self.text[end:], starts=starts)
 
 
 @dataclass(frozen=True, slots=True)
@@ -92,3 +124,17 @@ class Change:
     def to_dict(self) -> dict:
         return asdict(self)
 
+
+
+def change_in(paragraph: Paragraph, stage: str, rule: str, start: int, end: int, after: str, evidence: str = "") -> Change:
+    """The change record for replacing ``paragraph.text[start:end]`` with ``after``.
+
+    It names the raw line and page where the span begins and the column in
+    that line, so the edit can be found in the scan and replayed.
+
+    >>> p = Paragraph("the anticapi- talist rule", (10, 11), (0, 14), (5, 6))
+    >>> change_in(p, "join_hyphenated_words", "book_joined", 4, 20, "anticapitalist")
+    Change(stage='join_hyphenated_words', rule='book_joined', line=10, page=5, before='anticapi- talist', after='anticapitalist', evidence='', column=4)
+    """
+    line, page, column = paragraph.locate(start)
+    return Change(stage, rule, line, page, paragraph.text[start:end], after, evidence, column)

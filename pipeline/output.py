@@ -32,7 +32,7 @@ def render_markdown(book: Book) -> str:
     """Paragraphs separated by blank lines.
 
     >>> from pipeline.model import Paragraph
-    >>> render_markdown(Book("x", (), paragraphs=(Paragraph("One.", (1,), (5,)), Paragraph("Two.", (3,), (5,)))))
+    >>> render_markdown(Book("x", (), paragraphs=(Paragraph("One.", (1,), (0,), (5,)), Paragraph("Two.", (3,), (0,), (5,)))))
     'One.\\n\\nTwo.\\n'
     """
     return "".join(p.text + "\n\n" for p in book.paragraphs).rstrip("\n") + "\n" if book.paragraphs else ""
@@ -44,7 +44,14 @@ def _jsonl(rows) -> str:
 
 def render_paragraphs(book: Book) -> str:
     return _jsonl(
-        {"n": n, "pages": list(p.pages), "lines": list(p.lines), "standalone": p.standalone, "text": p.text}
+        {
+            "n": n,
+            "pages": list(p.pages),
+            "lines": list(p.lines),
+            "starts": list(p.starts),
+            "standalone": p.standalone,
+            "text": p.text,
+        }
         for n, p in enumerate(book.paragraphs, start=1)
     )
 

@@ -125,10 +125,14 @@ def _join_reason(prev: list[Line], nxt: list[Line], width: float) -> str | None:
 
 
 def _paragraph(group: list[Line], width: float) -> Paragraph:
-    text = " ".join(line.text.strip() for line in group)
-    pages = tuple(dict.fromkeys(line.page for line in group if line.page is not None))
+    texts = [line.text.strip() for line in group]
+    starts, offset = [], 0
+    for text in texts:
+        starts.append(offset)
+        offset += len(text) + 1
+    text = " ".join(texts)
     standalone = len(group) == 1 and len(text) < SHORT * width
-    return Paragraph(text, tuple(line.number for line in group), pages, standalone)
+    return Paragraph(text, tuple(line.number for line in group), tuple(starts), tuple(line.page for line in group), standalone)
 
 
 def rebuild_paragraphs(book: Book, config: Config) -> tuple[Book, list[Change]]:
