@@ -89,6 +89,22 @@ class PageInfo:
 
 
 @dataclass(frozen=True, slots=True)
+class ReviewItem:
+    """A case a stage would not decide alone: left as it is in the text, listed for a person.
+
+    Written to ``clean/<book>/review.tsv`` (stage, page, line, token, candidates, context, reason).
+    """
+
+    stage: str
+    line: int
+    page: int | None
+    token: str
+    candidates: tuple[str, ...]
+    context: str
+    reason: str
+
+
+@dataclass(frozen=True, slots=True)
 class Book:
     """The whole book at some point in the pipeline."""
 
@@ -96,6 +112,7 @@ class Book:
     lines: tuple[Line, ...]
     pages: tuple[PageInfo, ...] = ()
     paragraphs: tuple[Paragraph, ...] = ()
+    review: tuple[ReviewItem, ...] = ()
     warnings: tuple[str, ...] = ()
 
     def evolve(self, **changes) -> Book:

@@ -3,6 +3,7 @@
 - ``book.md``: the paragraphs, separated by blank lines;
 - ``paragraphs.jsonl``: each paragraph with its printed pages and raw lines (for citing);
 - ``changes.jsonl``: every change, in stage order (the answer to "why does this differ from the scan?");
+- ``review.tsv``: what a stage would not decide alone, left unchanged in the text;
 - ``stats.json``: counts per stage and rule, the page sequence, warnings.
 
 Everything is rendered before anything is written, and each file is written
@@ -60,6 +61,20 @@ def render_changes(changes: tuple[Change, ...]) -> str:
     return _jsonl(change.to_dict() for change in changes)
 
 
+def _cell(value) -> str:
+    return str(value if value is not None else "").replace("\t", " ").replace("\n", " ")
+
+
+def render_review(book: Book) -> str:
+    """The review list as TSV with a header, one row per undecided case."""
+    header = "stage\tpage\tline\ttoken\tcandidates\tcontext\treason\n"
+    return header + "".join(
+        "\t".join(_cell(v) for v in (r.stage, r.page, r.line, r.token, " | ".join(r.candidates), r.context, r.reason))
+        + "\n"
+        for r in book.review
+    )
+
+
 def stats(result: Result) -> dict:
     """Counts a reader checks first: pages found, furniture removed, paragraphs, open problems."""
     book, changes = result.book, result.changes
@@ -93,6 +108,7 @@ def stats(result: Result) -> dict:
             "standalone": sum(p.standalone for p in book.paragraphs),
             "start_in_lower_case": lower,
         },
+        "review_items": len(book.review),
         "warnings": list(book.warnings),
     }
 
@@ -103,6 +119,7 @@ def render(result: Result) -> dict[str, str]:
         "book.md": render_markdown(result.book),
         "paragraphs.jsonl": render_paragraphs(result.book),
         "changes.jsonl": render_changes(result.changes),
+        "review.tsv": render_review(result.book),
         "stats.json": json.dumps(stats(result), ensure_ascii=False, indent=2) + "\n",
     }
 
