@@ -1,0 +1,58 @@
+"""The committed clean/ output: up to date, explained by its change log, nothing lost, a fixed point."""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+from pathlib import Path
+
+import pytest
+
+from conftest import BOOK, PROJECT
+from pipeline.model import Change
+from pipeline.output import render, render_markdown
+from pipeline.process import run_stages
+from pipeline.reader import read_book
+from pipeline.replay import replay
+
+OUT = PROJECT / "clean" / BOOK.stem
+
+
+@pytest.fixture(scope="module")
+def full(raw_book, config):
+    return run_stages(raw_book, config)
+
+
+def test_clean_output_is_not_stale(full):
+    """Fails when pipeline/ or rules/ changed and clean/ was not regenerated (python -m pipeline run)."""
+    for name, text in render(full).items():
+        committed = (OUT / name).read_text(encoding="utf-8")
+        assert committed == text, f"clean/{BOOK.stem}/{name} is stale: run `python -m pipeline run` and commit"
+
+
+def test_clean_output_replays_from_the_change_log():
+    raw = BOOK.read_text(encoding="utf-8").split("\n")
+    changes = [Change(**json.loads(row)) for row in (OUT / "changes.jsonl").read_text(encoding="utf-8").splitlines()]
+    groups = [json.loads(row)["lines"] for row in (OUT / "paragraphs.jsonl").read_text(encoding="utf-8").splitlines()]
+    texts = replay(raw, changes, groups)
+    assert "".join(t + "\n\n" for t in texts).rstrip("\n") + "\n" == (OUT / "book.md").read_text(encoding="utf-8")
+
+
+def tokens(text: str) -> Counter[str]:
+    return Counter(text.split())
+
+
+def test_clean_output_loses_no_word_of_the_raw_text(raw_book, full):
+    raw = tokens("\n".join(line.text for line in raw_book.lines))
+    kept = tokens(render_markdown(full.book))
+    logged = tokens("\n".join(c.before for c in full.changes))
+    missing = raw - kept - logged
+    assert not missing, f"raw words neither in the output nor in the change log: {list(missing)[:20]}"
+
+
+def test_clean_output_cleaning_it_again_changes_nothing(full, config, tmp_path: Path):
+    once = render_markdown(full.book)
+    (tmp_path / "book.md").write_text(once, encoding="utf-8")
+    again = run_stages(read_book(tmp_path / "book.md"), config)
+    assert render_markdown(again.book) == once
+    assert again.changes == ()
