@@ -50,6 +50,7 @@ def test_repair_unicode_removes_the_mirrored_library_stamp(through_furniture):
         (3090, "I."),  # a section number
         (3133, "Taken down by M.V."),
         (7899, "1lin"),  # index reference, misread but a reference
+        (2920, "clear.—L.T."),  # a note's signature: the dash separates two words
     ],
 )
 def test_repair_unicode_keeps_short_real_lines(line, text, through_furniture):

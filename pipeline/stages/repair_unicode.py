@@ -33,7 +33,7 @@ STAGE = "repair_unicode"
 
 FTFY_CONFIG = ftfy.TextFixerConfig(uncurl_quotes=False, normalization="NFC", explain=True)
 
-_TOKEN = regex.compile(r"[^\s/]+")  # "History/Soviet Studies" is three words
+_TOKEN = regex.compile(r"[^\s/—–]+")  # "History/Soviet Studies" is three words, "clear.—L.T." two
 _WORD_CORE = regex.compile(r"^[\p{P}\p{S}]*(.*?)[\p{P}\p{S}]*$")
 _NUMBER = regex.compile(r"^\d[\d,.\-–:/]*[a-z]{0,3}$")  # 1922, 30-31, index refs 150b, 149n, 121ff, 1lin
 _LETTERS = regex.compile(r"^\p{L}+(?:[’'.-]\p{L}+)*$")
