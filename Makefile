@@ -6,7 +6,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: run test test-fast bench
+.PHONY: run test test-fast bench server-start server-stop serve
 
 $(STAMP): pyproject.toml constraints.txt
 	python3 -m venv $(VENV)
@@ -25,3 +25,14 @@ test-fast: $(STAMP)
 
 bench: $(STAMP)
 	$(PY) bench/bench_stages.py
+
+# The dashboard: a local Prefect server on http://127.0.0.1:4200 (SQLite under .prefect/);
+# while it runs, `make run` reports to it. `make serve` reprocesses raw/ nightly (needs the server).
+server-start: $(STAMP)
+	$(PY) -m pipeline server start
+
+server-stop: $(STAMP)
+	$(PY) -m pipeline server stop
+
+serve: $(STAMP)
+	$(PY) -m pipeline serve --cron "0 3 * * *"

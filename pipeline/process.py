@@ -9,7 +9,7 @@ from __future__ import annotations
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Iterable
+from typing import Callable, Iterable
 
 from .config import Config
 from .model import Book, Change
@@ -44,8 +44,15 @@ def check_skip(skip: Iterable[str]) -> tuple[str, ...]:
     return skip
 
 
-def run_stages(book: Book, config: Config, skip: Iterable[str] = ()) -> Result:
-    """Apply every registered stage not in ``skip``, in registry order."""
+def run_stages(
+    book: Book, config: Config, skip: Iterable[str] = (), on_stage: Callable[[str], None] | None = None
+) -> Result:
+    """Apply every registered stage not in ``skip``, in registry order.
+
+    ``on_stage(name)`` is called before each stage runs, so a caller (the
+    CLI's progress bar) can show where a long run is without this module
+    knowing how it is shown.
+    """
     skip = check_skip(skip)
     raw_lines = len(book.lines)
     changes: list[Change] = []
@@ -53,6 +60,8 @@ def run_stages(book: Book, config: Config, skip: Iterable[str] = ()) -> Result:
     for name, stage in STAGES.items():
         if name in skip:
             continue
+        if on_stage is not None:
+            on_stage(name)
         start = time.perf_counter()
         book, stage_changes = stage(book, config)
         timings[name] = time.perf_counter() - start

@@ -1,0 +1,204 @@
+"""Skip a book whose inputs have not changed since its output was written: the cache key.
+
+A book's output is a function of four things: the raw file, the rules, the
+pipeline (its code and the versions of the packages it runs on) and the run
+options (``--skip``). The key is a content hash of each, kept beside the
+output in ``clean/<book>/.cache-key`` (gitignored: it is local state, and the
+committed output must not change when only the code's hash does). A rerun
+compares the new key with the stored one, component by component, so it can
+say *why* it redoes a book ("changed: rules") or that it skips it ("cached").
+
+Why not Prefect's own task caching: its results live in
+``$PREFECT_HOME/storage`` and are never purged, it would cache the book
+object rather than the files users read, and it would work only with Prefect;
+this key works the same with ``--no-prefect``. Everything here is content
+hashes, never modification times, so a ``git checkout`` that rewrites a file
+with the same bytes keeps the cache.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass
+from importlib import metadata
+from pathlib import Path
+from typing import Iterable
+
+from . import __version__
+from .output import write_atomically
+from .reader import MAX_BYTES
+
+KEY_FILE = ".cache-key"
+PACKAGE_DIR = Path(__file__).resolve().parent
+DISTRIBUTION = "ocr-cleanup-pipeline"
+COMPONENTS = ("raw", "rules", "pipeline", "options")
+
+
+def file_digest(path: Path) -> str:
+    """SHA-256 of a file, read in 1 MB blocks so a large file is never held in memory."""
+    digest = hashlib.sha256()
+    with open(path, "rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def tree_digest(root: Path, pattern: str = "**/*") -> str:
+    """One hash over every file under ``root`` matching ``pattern``: names and contents.
+
+    Names are part of it so a renamed or removed rules file changes the key
+    too; ``__pycache__`` and hidden files are left out because they are
+    by-products, not inputs.
+    """
+    digest = hashlib.sha256()
+    for path in sorted(root.glob(pattern)):
+        relative = path.relative_to(root)
+        if not path.is_file() or "__pycache__" in relative.parts or any(p.startswith(".") for p in relative.parts):
+            continue
+        digest.update(relative.as_posix().encode() + b"\0" + file_digest(path).encode() + b"\n")
+    return digest.hexdigest()
+
+
+def dependency_versions() -> str:
+    """The installed versions of the packages the pipeline depends on, one ``name==version`` a line.
+
+    An upgraded ftfy or symspellpy can change the output as surely as a code
+    change; reading the list from the installed distribution means a
+    dependency added later is covered without editing this module.
+    """
+    try:
+        requirements = metadata.requires(DISTRIBUTION) or []
+    except metadata.PackageNotFoundError:  # running from a source tree that is not installed
+        return ""
+    names = sorted({r.split(";")[0].split("[")[0].split("=")[0].split("<")[0].split(">")[0].strip()
+                    for r in requirements if "extra ==" not in r})
+    rows = []
+    for name in names:
+        try:
+            rows.append(f"{name}=={metadata.version(name)}")
+        except metadata.PackageNotFoundError:
+            rows.append(f"{name}==missing")
+    return "\n".join(rows)
+
+
+def pipeline_digest() -> str:
+    """The pipeline's version, a hash of every ``pipeline/**/*.py`` and the dependency versions.
+
+    The version alone is not enough: it is bumped by hand and a stage edited
+    without a bump would otherwise keep serving stale output.
+    """
+    digest = hashlib.sha256()
+    digest.update(__version__.encode() + b"\n")
+    digest.update(tree_digest(PACKAGE_DIR, "**/*.py").encode() + b"\n")
+    digest.update(dependency_versions().encode())
+    return f"{__version__}+{digest.hexdigest()[:16]}"
+
+
+def options_digest(skip: Iterable[str]) -> str:
+    """The run options that change the output, in a stable form (skipped stages, sorted)."""
+    return "skip=" + ",".join(sorted(skip))
+
+
+@dataclass(frozen=True, slots=True)
+class CacheKey:
+    """The hash of each input of a book's output, by component (``COMPONENTS``)."""
+
+    raw: str
+    rules: str
+    pipeline: str
+    options: str
+
+    def to_dict(self) -> dict[str, str]:
+        return {name: getattr(self, name) for name in COMPONENTS}
+
+    def changed(self, other: CacheKey) -> list[str]:
+        """The components whose hash differs from ``other``'s, in ``COMPONENTS`` order."""
+        return [name for name in COMPONENTS if getattr(self, name) != getattr(other, name)]
+
+
+def compute_key(raw_path: Path, rules_dir: Path, skip: Iterable[str] = ()) -> CacheKey:
+    """The cache key of cleaning ``raw_path`` with the rules in ``rules_dir``; raises OSError if the raw file is unreadable."""
+    return CacheKey(
+        raw=file_digest(raw_path),
+        rules=tree_digest(Path(rules_dir)),
+        pipeline=pipeline_digest(),
+        options=options_digest(skip),
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class Decision:
+    """Whether a book can be skipped, and the reason to show: ``cached``, ``new``, ``forced``, ``changed: rules``."""
+
+    cached: bool
+    reason: str
+    key: CacheKey | None
+    warnings: tuple[str, ...] = ()
+
+
+def stored(folder: Path) -> dict | None:
+    """The record kept by :func:`store` in ``folder``, or None if there is none or it is unreadable."""
+    try:
+        record = json.loads((Path(folder) / KEY_FILE).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    return record if isinstance(record, dict) and isinstance(record.get("key"), dict) else None
+
+
+def decide(raw_path: Path, folder: Path, rules_dir: Path, skip: Iterable[str] = (), force: bool = False) -> Decision:
+    """Compare the key of this run with the one stored with the book's output in ``folder``.
+
+    The book is cached only if every component matches and every file the
+    last run wrote is still there (someone may have deleted ``book.md``).
+    A raw file that cannot be read or is over the reader's size limit gets
+    no key: the reader then refuses it with its own message.
+
+    >>> import tempfile; d = Path(tempfile.mkdtemp()); (d / "b.txt").write_text("x"); (d / "rules").mkdir()
+    1
+    >>> decide(d / "b.txt", d / "out", d / "rules").reason
+    'new'
+    >>> store(d / "out", decide(d / "b.txt", d / "out", d / "rules").key, ["book.md"])
+    >>> (d / "out" / "book.md").write_text("x") and decide(d / "b.txt", d / "out", d / "rules").reason
+    'cached'
+    >>> (d / "rules" / "lines.tsv").write_text("action") and decide(d / "b.txt", d / "out", d / "rules").reason
+    'changed: rules'
+    """
+    try:
+        if Path(raw_path).stat().st_size > MAX_BYTES:  # the reader refuses it; hashing it first would only cost time
+            return Decision(False, "too large", None)
+        key = compute_key(Path(raw_path), Path(rules_dir), skip)
+    except OSError:
+        return Decision(False, "unreadable", None)
+    if force:
+        return Decision(False, "forced", key)
+    record = stored(folder)
+    if record is None:
+        return Decision(False, "new", key)
+    old = CacheKey(**{name: str(record["key"].get(name, "")) for name in COMPONENTS})
+    changed = key.changed(old)
+    if changed:
+        return Decision(False, "changed: " + ", ".join(changed), key)
+    missing = [name for name in record.get("files", []) if not (Path(folder) / name).is_file()]
+    if missing:
+        return Decision(False, "changed: output missing (" + ", ".join(missing) + ")", key)
+    return Decision(True, "cached", key, tuple(record.get("warnings", ())))
+
+
+def invalidate(folder: Path) -> None:
+    """Remove the stored key before a book's outputs are rewritten.
+
+    Output files are replaced one by one; if a run dies between two of them,
+    the folder holds a mix, and the old key must not vouch for it.
+    """
+    (Path(folder) / KEY_FILE).unlink(missing_ok=True)
+
+
+def store(folder: Path, key: CacheKey, files: Iterable[str], warnings: Iterable[str] = ()) -> None:
+    """Record ``key`` with the output in ``folder``, after every output file has been written.
+
+    Written last and atomically: a run that fails before this point leaves
+    the old key (or none), so the next run redoes the book.
+    """
+    record = {"key": key.to_dict(), "files": sorted(files), "warnings": list(warnings)}
+    write_atomically(Path(folder) / KEY_FILE, json.dumps(record, indent=2) + "\n")

@@ -1,0 +1,110 @@
+"""Batches without Prefect: one bad book does not stop the others; bad input is reported, never a crash."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from conftest import BOOK, PROJECT
+from pipeline.batch import Outcome, clean_books, clean_one, format_summary, summary_rows
+from pipeline.stages import STAGES
+
+NO_PAGES = "A Letter\n\nDear comrades, this text was typed, not scanned.\nIt has no page numbers and no running heads.\n"
+
+
+def run_cli(*args: str) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [sys.executable, "-m", "pipeline", "run", *args, "--no-prefect"],
+        cwd=PROJECT, capture_output=True, text=True, env=os.environ, timeout=120,
+    )
+
+
+@pytest.fixture
+def raw_dir(tmp_path) -> Path:
+    """raw/ with a good cut of the book (pages 5-12), an empty file and a text with no page structure."""
+    raw = tmp_path / "raw"
+    raw.mkdir()
+    (raw / "a-cut.txt").write_text("\n".join(BOOK.read_text(encoding="utf-8").split("\n")[182:580]) + "\n", encoding="utf-8")
+    (raw / "b-empty.txt").write_bytes(b"")
+    (raw / "c-letter.txt").write_text(NO_PAGES, encoding="utf-8")
+    return raw
+
+
+def test_batch_one_failure_does_not_stop_the_others(raw_dir, tmp_path, config):
+    paths = sorted(raw_dir.glob("*.txt"))
+    outcomes = clean_books(paths, tmp_path / "clean", PROJECT / "rules", config)
+    assert [(o.book, o.status) for o in outcomes] == [("a-cut", "cleaned"), ("b-empty", "failed"), ("c-letter", "cleaned")]
+    assert "b-empty.txt: the file is empty" in outcomes[1].reason
+    assert (tmp_path / "clean" / "c-letter" / "book.md").exists()
+    assert not (tmp_path / "clean" / "b-empty").exists()
+    table = format_summary(outcomes)
+    assert table.splitlines()[0].split() == ["book", "status", "reason", "changes", "seconds", "warnings"]
+    assert table.splitlines()[-1] == "3 books: 2 cleaned, 0 cached, 1 failed"
+    assert summary_rows(outcomes)[2]["warnings"] == 1
+
+
+def test_batch_reports_each_stage_before_it_runs(raw_dir, tmp_path, config):
+    """The hook the CLI's progress bar hangs on: every registered stage, in order, once."""
+    seen: list[str] = []
+    clean_one(raw_dir / "c-letter.txt", tmp_path / "clean", PROJECT / "rules", config, on_stage=seen.append)
+    assert seen == list(STAGES)
+
+
+def test_batch_cli_globs_prints_a_summary_and_exits_1(raw_dir, tmp_path):
+    done = run_cli(str(raw_dir / "*.txt"), "--out", str(tmp_path / "clean"))
+    assert done.returncode == 1
+    assert f"error: {raw_dir / 'b-empty.txt'}: the file is empty" in done.stderr
+    assert "3 books: 2 cleaned, 0 cached, 1 failed" in done.stdout
+    assert "Traceback" not in done.stderr
+
+
+def test_batch_cli_glob_matching_nothing_is_refused(tmp_path):
+    done = run_cli(str(tmp_path / "*.txt"), "--out", str(tmp_path / "clean"))
+    assert done.returncode == 2 and "no file matches this pattern" in done.stderr
+
+
+def test_batch_cli_warns_when_a_text_has_no_page_structure(raw_dir, tmp_path):
+    done = run_cli(str(raw_dir / "c-letter.txt"), "--out", str(tmp_path / "clean"))
+    assert done.returncode == 0, done.stderr
+    assert "warning: c-letter: no page numbers or running heads found; cleaned as one unnumbered page" in done.stderr
+    assert "Dear comrades, this text was typed" in (tmp_path / "clean" / "c-letter" / "book.md").read_text()
+
+
+def test_batch_cli_prints_the_legacy_encoding_warning(tmp_path):
+    raw = tmp_path / "legacy.txt"
+    raw.write_bytes("Lenin’s “testament” — 1922\n".encode("cp1252"))
+    done = run_cli(str(raw), "--out", str(tmp_path / "clean"))
+    assert done.returncode == 0, done.stderr
+    assert "legacy.txt: not UTF-8; decoded as cp1252" in done.stderr and "iconv -f CP1252" in done.stderr
+
+
+def test_batch_cli_refuses_a_100_mb_file_with_its_size(tmp_path):
+    """A sparse 100 MB file (nothing written to disk): refused by size at once, no traceback, no output."""
+    huge = tmp_path / "huge.txt"
+    with open(huge, "wb") as handle:
+        handle.truncate(100_000_000)
+    done = run_cli(str(huge), "--out", str(tmp_path / "clean"))
+    assert done.returncode == 1
+    assert f"error: {huge}: 100 MB is larger than the 50 MB limit for one book" in done.stderr
+    assert "Traceback" not in done.stderr and not (tmp_path / "clean").exists()
+
+
+def test_batch_outcome_line_of_a_cached_book():
+    assert Outcome("raw/b.txt", "b", "cached", "cached", "clean/b", seconds=0.004).line() == "raw/b.txt -> clean/b/: cached, 0.00 s"
+
+
+def test_cli_every_command_has_an_example_in_its_help():
+    """sqlite-utils' rule: a command without an example in its help is undocumented."""
+    from typer.testing import CliRunner
+
+    from pipeline.cli import app
+
+    runner = CliRunner()
+    for command in (["run"], ["serve"], ["server", "start"], ["server", "stop"], ["server", "status"]):
+        result = runner.invoke(app, [*command, "--help"], terminal_width=200)
+        assert result.exit_code == 0, result.output
+        assert "Example: python -m pipeline " + " ".join(command) in result.output, command

@@ -1,0 +1,205 @@
+"""Runs as users watch them: a real Prefect server, the CLI reporting to it, its REST API and its dashboard.
+
+One server (fresh database, temporary PREFECT_HOME, free loopback port) is
+shared by the whole module: starting it costs 10-30 s. Tests are skipped
+only when that server cannot start, with the server's own words as reason.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import httpx
+import pytest
+
+from conftest import BOOK, PROJECT
+from pipeline import server
+from pipeline.stages import STAGES
+
+pytestmark = pytest.mark.prefect
+
+SCREENSHOTS = PROJECT / "test-output"
+CHROMIUM_FLAGS = (
+    "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+    "--window-size=1400,1000", "--virtual-time-budget=15000",
+)
+
+
+@pytest.fixture(scope="module")
+def prefect_server(tmp_path_factory):
+    home = tmp_path_factory.mktemp("prefect-home")
+    try:
+        info, _ = server.start(home, server.free_port(), timeout=90)
+    except server.ServerError as exc:
+        pytest.skip(f"the Prefect server could not start here: {exc}")
+    yield info
+    assert server.stop(home) is not None
+    assert server.status(home) is None
+
+
+@pytest.fixture(scope="module")
+def raw_dir(tmp_path_factory) -> Path:
+    """Two small books: pages 5-12 of the real one, twice under different names."""
+    raw = tmp_path_factory.mktemp("raw")
+    cut = "\n".join(BOOK.read_text(encoding="utf-8").split("\n")[182:580]) + "\n"
+    for name in ("cut", "cut-two"):
+        (raw / f"{name}.txt").write_text(cut, encoding="utf-8")
+    return raw
+
+
+def cli(info: server.ServerInfo, *args: str, timeout: float = 300) -> subprocess.CompletedProcess:
+    """``python -m pipeline ARGS`` with the server's PREFECT_HOME and no PREFECT_API_URL: it must find the server itself."""
+    env = {k: v for k, v in os.environ.items() if k != "PREFECT_API_URL"}
+    env["PREFECT_HOME"] = info.home
+    return subprocess.run([sys.executable, "-m", "pipeline", *args], cwd=PROJECT, env=env,
+                          capture_output=True, text=True, timeout=timeout)
+
+
+def api(info: server.ServerInfo, path: str, body: dict | None = None):
+    response = httpx.post(f"{info.api_url}{path}", json=body or {}, timeout=10) if body is not None else \
+        httpx.get(f"{info.api_url}{path}", timeout=10)
+    response.raise_for_status()
+    return response.json()
+
+
+def wait_for(check, seconds: float = 30.0):
+    """Poll until ``check()`` returns something truthy: task-run states reach the server as events, a little later."""
+    deadline = time.monotonic() + seconds
+    while True:
+        value = check()
+        if value or time.monotonic() > deadline:
+            return value
+        time.sleep(0.5)
+
+
+def book_runs(info, name: str) -> list[dict]:
+    return api(info, "/flow_runs/filter", {"flow_runs": {"name": {"any_": [name]}}, "sort": "START_TIME_DESC"})
+
+
+@pytest.fixture(scope="module")
+def cleaned(prefect_server, raw_dir, tmp_path_factory):
+    """One CLI run of the batch over the cut book, reporting to the server: (CLI result, book flow run, out dir)."""
+    out = tmp_path_factory.mktemp("clean")
+    done = cli(prefect_server, "run", str(raw_dir / "cut.txt"), "--out", str(out))
+    assert done.returncode == 0, done.stderr[-3000:]
+    runs = book_runs(prefect_server, "cut")
+    assert len(runs) == 1
+    return done, runs[0], out
+
+
+def test_server_status_command_sees_the_server(prefect_server):
+    done = cli(prefect_server, "server", "status")
+    assert done.returncode == 0 and "healthy" in done.stdout and prefect_server.url in done.stdout
+
+
+def test_server_start_again_reuses_the_running_server(prefect_server):
+    done = cli(prefect_server, "server", "start", "--port", str(prefect_server.port))
+    assert done.returncode == 0 and "already running" in done.stdout
+
+
+def test_server_run_reports_to_it_with_a_task_run_per_stage_and_artifacts(prefect_server, cleaned):
+    done, run, out = cleaned
+    assert f"reporting to the Prefect server at {prefect_server.api_url}" in done.stderr
+    assert "ephemeral" not in done.stderr
+    assert run["state_type"] == "COMPLETED"
+
+    def stage_runs():
+        runs = api(prefect_server, "/task_runs/filter", {"flow_runs": {"id": {"any_": [run["id"]]}}})
+        names = [r["name"].rsplit("-", 1)[0] for r in runs if r["state_type"] == "COMPLETED"]
+        return names if all(names.count(stage) == 1 for stage in STAGES) else None
+
+    names = wait_for(stage_runs)
+    assert names, "not every stage has one completed task run"
+    assert {"check_cache", "read_book", "write_outputs"} <= set(names)
+
+    parent_task = api(prefect_server, f"/task_runs/{run['parent_task_run_id']}")  # the batch's clean_book task
+    artifacts = api(prefect_server, "/artifacts/filter",
+                    {"artifacts": {"flow_run_id": {"any_": [run["id"], parent_task["flow_run_id"]]}}})
+    by_key = {a["key"]: a for a in artifacts}
+    assert by_key["stats-cut"]["type"] == "markdown" and "paragraphs" in by_key["stats-cut"]["data"]
+    assert by_key["clean-raw-summary"]["type"] == "table"
+    assert by_key["clean-raw-progress"]["type"] == "progress" and by_key["clean-raw-progress"]["data"] == 100.0
+    batch_run = api(prefect_server, f"/flow_runs/{parent_task['flow_run_id']}")
+    assert batch_run["state_type"] == "COMPLETED"
+    logs = api(prefect_server, "/logs/filter", {"logs": {"flow_run_id": {"any_": [run["id"]]}}})
+    assert any("change(s)" in log["message"] for log in logs)
+    assert (out / "cut" / "book.md").exists()
+
+
+def test_server_dashboard_renders_the_flow_run(prefect_server, cleaned, tmp_path):
+    """Headless Chromium opens the run's dashboard page: the DOM names the run and its stages; a screenshot is kept."""
+    chromium = shutil.which("chromium") or shutil.which("chromium-browser")
+    if chromium is None:
+        pytest.skip("Debian's chromium is not installed (apt-get install -y chromium); .ci/run installs it when it can")
+    _, run, _ = cleaned
+    url = f"{prefect_server.url}/runs/flow-run/{run['id']}"
+    base = [chromium, *CHROMIUM_FLAGS, f"--user-data-dir={tmp_path / 'chromium'}"]
+    dom = subprocess.run([*base, "--dump-dom", url], capture_output=True, text=True, timeout=120)
+    assert dom.returncode == 0, dom.stderr[-2000:]
+    assert "Completed" in dom.stdout and "clean-book" in dom.stdout and list(STAGES)[0] in dom.stdout
+    SCREENSHOTS.mkdir(exist_ok=True)
+    shot = SCREENSHOTS / "dashboard-flow-run.png"
+    shot.unlink(missing_ok=True)
+    done = subprocess.run([*base, f"--screenshot={shot}", url], capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0 and shot.stat().st_size > 20_000, done.stderr[-2000:]
+
+
+def test_server_failed_run_keeps_the_previous_output(prefect_server, cleaned, tmp_path):
+    """The same book, now an empty file: the flow run fails, naming the file, and the old output stays."""
+    _, _, out = cleaned
+    before = {p.name: p.read_bytes() for p in (out / "cut").iterdir()}
+    broken = tmp_path / "cut.txt"
+    broken.write_bytes(b"")
+    done = cli(prefect_server, "run", str(broken), "--out", str(out))
+    assert done.returncode == 1
+    assert f"error: {broken}: the file is empty" in done.stderr
+    assert {p.name: p.read_bytes() for p in (out / "cut").iterdir()} == before
+    assert book_runs(prefect_server, "cut")[0]["state_type"] == "FAILED"
+
+
+def test_server_rerun_is_cached(prefect_server, cleaned, raw_dir):
+    _, _, out = cleaned
+    done = cli(prefect_server, "run", str(raw_dir / "cut.txt"), "--out", str(out))
+    assert done.returncode == 0, done.stderr[-3000:]
+    assert ": cached, " in done.stdout
+
+
+def test_server_batch_on_a_local_dask_cluster_of_two_workers(prefect_server, raw_dir, cleaned, tmp_path):
+    done = cli(prefect_server, "run", str(raw_dir / "*.txt"), "--out", str(tmp_path / "clean"), "--dask", "local")
+    assert done.returncode == 0, done.stderr[-3000:]
+    assert "2 books: 2 cleaned, 0 cached, 0 failed" in done.stdout
+    assert "DaskTaskRunner" in done.stderr or "Dask cluster" in done.stderr
+    _, _, out = cleaned
+    assert (tmp_path / "clean" / "cut-two" / "book.md").read_bytes() == (out / "cut" / "book.md").read_bytes()
+    assert book_runs(prefect_server, "cut-two")[0]["state_type"] == "COMPLETED"
+
+
+def test_server_serve_registers_a_scheduled_deployment(prefect_server, raw_dir, tmp_path):
+    env = {k: v for k, v in os.environ.items() if k != "PREFECT_API_URL"}
+    env["PREFECT_HOME"] = prefect_server.home
+    log = open(tmp_path / "serve.log", "w")
+    process = subprocess.Popen(
+        [sys.executable, "-m", "pipeline", "serve", str(raw_dir / "*.txt"), "--cron", "0 3 * * *",
+         "--name", "test-nightly", "--out", str(tmp_path / "clean")],
+        cwd=PROJECT, env=env, stdout=log, stderr=subprocess.STDOUT,
+    )
+    try:
+        found = wait_for(lambda: api(prefect_server, "/deployments/filter",
+                                     {"deployments": {"name": {"any_": ["test-nightly"]}}}), 60)
+        assert found, (tmp_path / "serve.log").read_text()[-3000:]
+        deployment = found[0]
+        assert [s["schedule"]["cron"] for s in deployment["schedules"]] == ["0 3 * * *"]
+        assert deployment["parameters"]["inputs"] == [str(raw_dir / "*.txt")]
+        assert deployment["parameters"]["out_dir"] == str(tmp_path / "clean")
+        assert deployment["entrypoint"] == "pipeline.flow.clean_raw"
+    finally:
+        process.send_signal(signal.SIGTERM)
+        process.wait(timeout=30)
+        log.close()
