@@ -4,7 +4,9 @@
 - ``paragraphs.jsonl``: each paragraph with its printed pages and raw lines (for citing);
 - ``changes.jsonl``: every change, in stage order (the answer to "why does this differ from the scan?");
 - ``review.tsv``: what a stage would not decide alone, left unchanged in the text;
-- ``stats.json``: counts per stage and rule, the page sequence, warnings.
+- ``stats.json``: counts per stage and rule, the page sequence, warnings;
+- ``NN-slug.md``: one file per document, YAML front matter and its paragraphs and footnotes;
+- ``manifest.json``: the documents in book order with file, word count and sha256.
 
 Everything is rendered before anything is written, and each file is written
 to a temporary name and renamed, so a failed run leaves the previous output
@@ -14,16 +16,18 @@ output can be checked for staleness byte for byte.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import tempfile
+import unicodedata
 from collections import Counter
 from pathlib import Path
 
 import regex
 
 from . import __version__
-from .model import Book, Change
+from .model import Book, Change, Document
 from .process import Result
 
 _LOWER_START = regex.compile(r"^[^\p{L}\p{N}]*\p{Ll}")
@@ -109,13 +113,99 @@ def stats(result: Result) -> dict:
             "start_in_lower_case": lower,
         },
         "review_items": len(book.review),
+        "documents": len(book.documents),
+        "notes": {
+            f"Part {d.part}": {
+                "notes": len(d.notes),
+                "linked": sum(e.linked_line is not None for e in d.notes),
+                "linked_by_sequence_only": sum(e.linked_line is not None and not e.certain for e in d.notes),
+                "unlinked": [e.number for e in d.notes if e.linked_line is None],
+            }
+            for d in book.documents
+            if d.kind == "notes"
+        },
         "warnings": list(book.warnings),
     }
 
 
+def slug(title: str) -> str:
+    """A file-name form of a title.
+
+    >>> slug("Letter to J.V. Stalin re the Foreign Trade Monopoly")
+    'letter-to-j-v-stalin-re-the-foreign-trade-monopoly'
+    >>> slug("On Lenin’s Testament")
+    'on-lenins-testament'
+    """
+    ascii_title = unicodedata.normalize("NFKD", title.replace("’", "")).encode("ascii", "ignore").decode()
+    return regex.sub(r"[^a-z0-9]+", "-", ascii_title.lower()).strip("-")[:60].rstrip("-") or "untitled"
+
+
+def document_file(d: Document) -> str:
+    return f"{d.number:02d}-{slug(d.title)}.md"
+
+
+def _yaml(value) -> str:
+    """A YAML scalar or flow list (JSON syntax is valid YAML)."""
+    return json.dumps(value, ensure_ascii=False)
+
+
+def document_pages(book: Book, d: Document) -> list[int]:
+    pages = [page for p in book.paragraphs[d.first : d.end] for page in p.pages]
+    return [min(pages), max(pages)] if pages else []
+
+
+def body_paragraphs(book: Book, d: Document) -> list[str]:
+    """The document's paragraphs without its source citation (which goes to the front matter)."""
+    return [book.paragraphs[i].text for i in range(d.first, d.end) if i not in d.source_paragraphs]
+
+
+def render_document(book: Book, d: Document) -> str:
+    """Front matter, then the body's paragraphs, then the footnotes it cites."""
+    meta = {
+        "id": d.number,
+        "title": d.title,
+        "author": d.author,
+        "part": d.part,
+        "kind": d.kind,
+        "pages": document_pages(book, d),
+        "dates": list(d.dates),
+        "source": d.source,
+        "notes": len(d.footnotes),
+        "contents_page": d.toc_page,
+        "found_by": d.evidence,
+    }
+    front = "---\n" + "".join(f"{key}: {_yaml(value)}\n" for key, value in meta.items()) + "---\n\n"
+    blocks = body_paragraphs(book, d) + [f"[^{n}]: {text}" for n, text in d.footnotes]
+    return front + "\n\n".join(blocks) + "\n"
+
+
+def render_manifest(book: Book, files: dict[str, str]) -> str:
+    rows = []
+    for d in book.documents:
+        name = document_file(d)
+        rows.append(
+            {
+                "id": d.number,
+                "title": d.title,
+                "author": d.author,
+                "part": d.part,
+                "kind": d.kind,
+                "pages": document_pages(book, d),
+                "file": name,
+                "words": sum(len(t.split()) for t in body_paragraphs(book, d)),
+                "notes": len(d.footnotes),
+                "sha256": hashlib.sha256(files[name].encode("utf-8")).hexdigest(),
+            }
+        )
+    return json.dumps({"book": book.name, "documents": rows}, ensure_ascii=False, indent=2) + "\n"
+
+
 def render(result: Result) -> dict[str, str]:
     """All output files of one book, by file name."""
-    return {
+    documents = {document_file(d): render_document(result.book, d) for d in result.book.documents}
+    if documents:
+        documents["manifest.json"] = render_manifest(result.book, documents)
+    return documents | {
         "book.md": render_markdown(result.book),
         "paragraphs.jsonl": render_paragraphs(result.book),
         "changes.jsonl": render_changes(result.changes),

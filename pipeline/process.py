@@ -32,10 +32,10 @@ def check_skip(skip: Iterable[str]) -> tuple[str, ...]:
 
     >>> check_skip(["rebuild_paragraphs"])
     ('rebuild_paragraphs',)
-    >>> check_skip(["paragraphs"])
+    >>> check_skip(["paragraphs"])  # doctest: +ELLIPSIS
     Traceback (most recent call last):
     ...
-    ValueError: unknown stage 'paragraphs'; stages are: repair_unicode, remove_page_furniture, rebuild_paragraphs
+    ValueError: unknown stage 'paragraphs'; stages are: repair_unicode, remove_page_furniture, rebuild_paragraphs, ...
     """
     skip = tuple(skip)
     for name in skip:

@@ -12,6 +12,7 @@ from ..model import Book, Change
 from .rebuild_paragraphs import rebuild_paragraphs
 from .remove_page_furniture import remove_page_furniture
 from .repair_unicode import repair_unicode
+from .split_documents import split_documents
 
 Stage = Callable[[Book, Config], tuple[Book, list[Change]]]
 
@@ -19,4 +20,5 @@ STAGES: dict[str, Stage] = {
     "repair_unicode": repair_unicode,
     "remove_page_furniture": remove_page_furniture,
     "rebuild_paragraphs": rebuild_paragraphs,
+    "split_documents": split_documents,
 }
