@@ -29,6 +29,7 @@ import regex
 from . import __version__
 from .model import Book, Change, Document
 from .process import Result
+from .verification import Verification, to_html, to_json, to_markdown
 
 _LOWER_START = regex.compile(r"^[^\p{L}\p{N}]*\p{Ll}")
 
@@ -69,13 +70,13 @@ def _cell(value) -> str:
     return str(value if value is not None else "").replace("\t", " ").replace("\n", " ")
 
 
-def render_review(book: Book) -> str:
+def render_review(items) -> str:
     """The review list as TSV with a header, one row per undecided case."""
     header = "stage\tpage\tline\ttoken\tcandidates\tcontext\treason\n"
     return header + "".join(
         "\t".join(_cell(v) for v in (r.stage, r.page, r.line, r.token, " | ".join(r.candidates), r.context, r.reason))
         + "\n"
-        for r in book.review
+        for r in items
     )
 
 
@@ -200,16 +201,31 @@ def render_manifest(book: Book, files: dict[str, str]) -> str:
     return json.dumps({"book": book.name, "documents": rows}, ensure_ascii=False, indent=2) + "\n"
 
 
-def render(result: Result) -> dict[str, str]:
-    """All output files of one book, by file name."""
+def render_verification(verification: Verification | None, book: Book) -> dict[str, str]:
+    """verification.json, verification.md and a side-by-side HTML diff per checked document."""
+    if verification is None:
+        return {}
+    files = {
+        "verification.json": json.dumps(to_json(verification), ensure_ascii=False, indent=2) + "\n",
+        "verification.md": to_markdown(verification),
+    }
+    for c in verification.checks:
+        name = document_file(book.documents[c.document]).replace(".md", ".html")
+        files[f"verification/{name}"] = to_html(c)
+    return files
+
+
+def render(result: Result, verification: Verification | None = None) -> dict[str, str]:
+    """All output files of one book, by file name (relative to clean/<book>/)."""
     documents = {document_file(d): render_document(result.book, d) for d in result.book.documents}
     if documents:
         documents["manifest.json"] = render_manifest(result.book, documents)
-    return documents | {
+    review = result.book.review + (verification.review if verification else ())
+    return documents | render_verification(verification, result.book) | {
         "book.md": render_markdown(result.book),
         "paragraphs.jsonl": render_paragraphs(result.book),
         "changes.jsonl": render_changes(result.changes),
-        "review.tsv": render_review(result.book),
+        "review.tsv": render_review(review),
         "stats.json": json.dumps(stats(result), ensure_ascii=False, indent=2) + "\n",
     }
 

@@ -25,6 +25,10 @@ class Result:
     changes: tuple[Change, ...]
     raw_lines: int
     timings: dict[str, float] = field(default_factory=dict)
+    snapshots: tuple[tuple[str, Book], ...] = ()
+    """The book after each stage, for checking what each stage changed (verification)."""
+    source: Book | None = None
+    """The book as read, before any stage."""
 
 
 def check_skip(skip: Iterable[str]) -> tuple[str, ...]:
@@ -47,9 +51,11 @@ def check_skip(skip: Iterable[str]) -> tuple[str, ...]:
 def run_stages(book: Book, config: Config, skip: Iterable[str] = ()) -> Result:
     """Apply every registered stage not in ``skip``, in registry order."""
     skip = check_skip(skip)
+    source = book
     raw_lines = len(book.lines)
     changes: list[Change] = []
     timings: dict[str, float] = {}
+    snapshots: list[tuple[str, Book]] = []
     for name, stage in STAGES.items():
         if name in skip:
             continue
@@ -57,7 +63,8 @@ def run_stages(book: Book, config: Config, skip: Iterable[str] = ()) -> Result:
         book, stage_changes = stage(book, config)
         timings[name] = time.perf_counter() - start
         changes.extend(stage_changes)
-    return Result(book, tuple(changes), raw_lines, timings)
+        snapshots.append((name, book))
+    return Result(book, tuple(changes), raw_lines, timings, tuple(snapshots), source)
 
 
 def clean_file(path: Path, config: Config, skip: Iterable[str] = ()) -> Result:
