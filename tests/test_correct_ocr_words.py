@@ -1,0 +1,294 @@
+"""Stage ``correct_ocr_words``: the hand-checked tables on the whole book, small cut texts, properties."""
+
+from __future__ import annotations
+
+import csv
+import dataclasses
+from pathlib import Path
+
+import pytest
+import regex
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from pipeline.config import Config, load_config
+from pipeline.model import Book, Paragraph
+from pipeline.process import Result, run_stages
+from pipeline.reader import read_book
+from pipeline.spelling import english_symspell
+from pipeline.stages.correct_ocr_words import STAGE, correct_ocr_words
+
+PROJECT = Path(__file__).resolve().parent.parent
+DATA = PROJECT / "tests" / "data"
+
+
+def table(name: str) -> list[dict[str, str]]:
+    """A hand-checked TSV table from tests/data (``#`` lines are comments)."""
+    with open(DATA / name, encoding="utf-8") as handle:
+        rows = [line for line in handle if line.strip() and not line.startswith("#")]
+    return list(csv.DictReader(rows, delimiter="\t", quoting=csv.QUOTE_NONE))
+
+
+ERRORS = table("ocr_errors.tsv")
+KEEP = table("keep_tokens.tsv")
+
+FIXED = {
+    (284, "founded.in"), (499, "nota"), (950, "Ordzhonikdze"), (989, "the"), (1056, "proceeeded."),
+    (1095, "oppositonists,"), (1112, "Illyich"), (1274, "Contro]"), (1290, "Opposition,,"), (1409, "Progess"),
+    (1545, "itis"), (2215, "extrernely"), (2487, "mc,"), (2630, "the the"), (3223, "24,1922"), (3251, "HI."),
+    (3400, "{Lenin,"), (3406, "IT,"), (3541, "Cental"), (4123, "29,1922"), (4148, "exient"), (4177, "{Lenin,"),
+    (4309, "beeoming"), (4338, "lt"), (4467, "{Lenin,"), (5034, "coiusummating"), (5165, "{Lenin,"),
+    (5306, "likea"), (5317, "carrections—we"), (5465, "apppeared"), (5693, "tor"), (5976, "(Trotsky,"),
+    (6087, "{[Lenin,"), (6156, "{Lenin,"), (6184, "{Lenin,"), (6477, "{Lenin,"), (6492, "shal]"),
+    (6915, "Azerbaidzhani,Turkestani,"), (6961, "stong"), (7093, "ali"), (7162, "natioi:al"), (7360, "stuggle."),
+}
+"""The rows of ocr_errors.tsv this stage fixes. The others (quote-mark junk, real-word
+errors without a safe context rule, "be sic." for "basic.") must stay as they are or
+go on the review list."""
+
+
+@pytest.fixture(scope="module")
+def config() -> Config:
+    return load_config()
+
+
+@pytest.fixture(scope="module")
+def before(config) -> Result:
+    """The book as this stage receives it."""
+    return run_stages(read_book(PROJECT / "raw" / "lenins-fight-against-stalinism.txt"), config, skip=(STAGE,))
+
+
+@pytest.fixture(scope="module")
+def after(config) -> Result:
+    """The whole pipeline, this stage included."""
+    return run_stages(read_book(PROJECT / "raw" / "lenins-fight-against-stalinism.txt"), config)
+
+
+def paragraph_index(result: Result, line: int) -> int:
+    return next(i for i, p in enumerate(result.book.paragraphs) if line in p.lines)
+
+
+def outcome(row: dict[str, str], before: Result, after: Result) -> str:
+    """fixed / unchanged / review / other / absent for one ocr_errors.tsv row.
+
+    The row's ``ocr`` is found in the paragraph as this stage received it,
+    at the occurrence nearest the start of its raw line; it is fixed when the
+    text around it now holds ``correct``, unchanged when it still holds ``ocr``.
+    """
+    line = int(row["raw_line"])
+    index = paragraph_index(before, line)
+    paragraph = before.book.paragraphs[index]
+    text, now = "\x02" + paragraph.text + "\x03", "\x02" + after.book.paragraphs[index].text + "\x03"
+    offset = paragraph.starts[paragraph.lines.index(line)] + 1
+    found = [m.start() for m in regex.finditer(regex.escape(row["ocr"]), text, overlapped=True)]
+    if not found:
+        return "absent"
+    at = min(found, key=lambda o: abs(o - offset))
+    left, right = text[max(0, at - 6) : at], text[at + len(row["ocr"]) : at + len(row["ocr"]) + 6]
+    if left + row["correct"] + right in now:
+        return "fixed"
+    if left + row["ocr"] + right in now:
+        listed = any(item.stage == STAGE and item.line == line for item in after.book.review)
+        return "review" if listed else "unchanged"
+    return "other"
+
+
+# --- the whole book ------------------------------------------------------------------------
+
+
+def test_correct_ocr_words_claims_at_least_30_fixes():
+    assert len(FIXED) >= 30
+    assert FIXED <= {(int(r["raw_line"]), r["ocr"]) for r in ERRORS}
+
+
+@pytest.mark.parametrize("row", [r for r in ERRORS if (int(r["raw_line"]), r["ocr"]) in FIXED], ids=lambda r: f"{r['raw_line']}:{r['ocr']}")
+def test_correct_ocr_words_fixes_hand_checked_error(row, before, after):
+    assert outcome(row, before, after) == "fixed"
+
+
+@pytest.mark.parametrize("row", [r for r in ERRORS if (int(r["raw_line"]), r["ocr"]) not in FIXED], ids=lambda r: f"{r['raw_line']}:{r['ocr']}")
+def test_correct_ocr_words_leaves_other_errors_or_lists_them(row, before, after):
+    assert outcome(row, before, after) in ("unchanged", "review")
+
+
+@pytest.mark.parametrize("row", KEEP, ids=lambda r: f"{r['raw_line']}:{r['token']}")
+def test_correct_ocr_words_keeps_hand_checked_token(row, after):
+    paragraph = after.book.paragraphs[paragraph_index(after, int(row["raw_line"]))]
+    assert regex.search(r"(?<!\p{L})" + regex.escape(row["token"]) + r"(?!\p{L})", paragraph.text)
+
+
+def test_correct_ocr_words_changes_only_what_it_logs(before, after):
+    """Replaying this stage's changes, in order, at their (line, column) gives its output."""
+    changes = [c for c in after.changes if c.stage == STAGE]
+    by_line = {line: i for i, p in enumerate(before.book.paragraphs) for line in p.lines}
+    texts = {i: p for i, p in enumerate(before.book.paragraphs)}
+    for change in changes:
+        paragraph = texts[by_line[change.line]]
+        start = paragraph.starts[paragraph.lines.index(change.line)] + change.column
+        assert paragraph.text[start : start + len(change.before)] == change.before
+        texts[by_line[change.line]] = paragraph.edit(start, start + len(change.before), change.after)
+    assert [p.text for p in texts.values()] == [p.text for p in after.book.paragraphs]
+    assert all(c.evidence for c in changes)
+
+
+def test_correct_ocr_words_is_idempotent_on_the_book(after, config):
+    again, changes = correct_ocr_words(after.book, config)
+    assert changes == []
+    assert again.paragraphs == after.book.paragraphs
+
+
+# --- small cut texts -------------------------------------------------------------------------
+
+
+def run(text: str, config: Config) -> tuple[str, list, tuple]:
+    """The stage on a one-paragraph book on page 7 whose printed lines (split at
+    newlines, raw lines 10, 11, …) are joined with spaces; returns text, changes, review items."""
+    lines = text.split("\n")
+    starts = tuple(sum(len(line) + 1 for line in lines[:i]) for i in range(len(lines)))
+    paragraph = Paragraph(" ".join(lines), tuple(range(10, 10 + len(lines))), starts, (7,) * len(lines))
+    out, changes = correct_ocr_words(Book("cut", (), paragraphs=(paragraph,)), config)
+    return out.paragraphs[0].text, changes, out.review
+
+
+@pytest.mark.parametrize(
+    "text, expected, rule",
+    [
+        ("Lenin was extrernely gentle and restrained.", "Lenin was extremely gentle and restrained.", "confusion"),
+        ("to take the road of beeoming a supreme party conference", "to take the road of becoming a supreme party conference", "confusion"),
+        ("It does not warrant a reply. lt goes without saying that", "It does not warrant a reply. It goes without saying that", "confusion"),
+        ("the Central Control Commission: the Central Contro] Commission.", "the Central Control Commission: the Central Control Commission.", "confusion"),
+        ("the pretended agreement that Stalin proceeeded. In the memo", "the pretended agreement that Stalin proceeded. In the memo", "confusion"),
+        ("a day-to-day check on the exient of the work", "a day-to-day check on the extent of the work", "edit"),
+    ],
+)
+def test_correct_ocr_words_corrects_nonword(text, expected, rule, config):
+    out, changes, _ = run(text, config)
+    assert out == expected
+    assert [c.rule for c in changes] == [rule]
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("oppositional core, founded.in 1938 and today", "oppositional core, founded in 1938 and today"),
+        ("on a real and nota fictitious basis", "on a real and not a fictitious basis"),
+        ("But itis a striking fact", "But it is a striking fact"),
+        ("the Azerbaidzhani,Turkestani, Georgian, or Ukrainian peasantry", "the Azerbaidzhani, Turkestani, Georgian, or Ukrainian peasantry"),
+    ],
+)
+def test_correct_ocr_words_splits_glued_words(text, expected, config):
+    assert run(text, config)[0] == expected
+
+
+@pytest.mark.parametrize(
+    "text, expected, rule",
+    [
+        ("{Lenin, Collected Works, vol. 45, pp. 607-08.]", "[Lenin, Collected Works, vol. 45, pp. 607-08.]", "citation_bracket"),
+        ("{[Lenin, Collected Works, vol. 45, pp. 602-03.]", "[Lenin, Collected Works, vol. 45, pp. 602-03.]", "citation_bracket"),
+        ("offices are being opened tor the import", "offices are being opened for the import", "tor_for"),
+        ("interrupt Stalin during the the reading", "interrupt Stalin during the reading", "duplicated_the"),
+        ("the letter of December 24,1922 Stalin", "the letter of December 24, 1922 Stalin", "date_comma_space"),
+        ("is my earnest request the you should", "is my earnest request that you should", "request_that"),
+    ],
+)
+def test_correct_ocr_words_applies_scanno_rule(text, expected, rule, config):
+    out, changes, _ = run(text, config)
+    assert (out, [c.rule for c in changes]) == (expected, [rule])
+    assert changes[0].evidence.startswith("rules/scannos.tsv:")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "the labor movement and the defense of the center, a favorable rumor",  # US spellings
+        "Ordzhonikidze, Stomonyakov, Rabkrin and Gosplan",  # names
+        "the theory of capitalism.2 Krupskaya.! and Dzhugashvili,!° wrote",  # note junk: a later stage's
+        "vol. 33, pp. 487-502, part IV, 1922, the 2nd edition",  # numbers, roman numerals, citations
+        "the first anticapi- talist revolution",  # a line-end fragment: join_hyphenated_words decides
+        "the arid lands of Central Asia",  # a real word: only a context rule may change it
+        "The Russian is stronger: silno vinovat (strongly to blame).",  # a foreign phrase
+        "the semianarchist and prebourgeois weightily hurriedness",  # derived forms
+        "See https://archive.org/details/leninsfightagain0000leni now",
+    ],
+)
+def test_correct_ocr_words_leaves_valid_text(text, config):
+    out, changes, review = run(text, config)
+    assert (out, changes, review) == (text, [], ())
+
+
+def test_correct_ocr_words_lists_uncertain_token_for_review(config):
+    text = "with Stalin. Tommorow I will be seeing him"
+    out, changes, review = run(text, config)
+    assert (out, changes) == (text, [])
+    [item] = review
+    assert (item.stage, item.line, item.page, item.token, item.candidates) == (STAGE, 10, 7, "Tommorow", ("Tomorrow",))
+    assert "Tommorow I will" in item.context
+
+
+def test_correct_ocr_words_locates_change_on_its_line(config):
+    text = "the first line of text and\nLenin was extrernely gentle"
+    out, [change], _ = run(text, config)
+    assert (change.line, change.page, change.column, change.before, change.after) == (11, 7, 10, "extrernely", "extremely")
+
+
+def test_correct_ocr_words_learns_names_from_the_book(config):
+    text = "We met Ordzhonikidze and heard Ordzhonikidze speak. In November, Ordzhonikdze went so far as"
+    out, [change], _ = run(text, config)
+    assert out.endswith("In November, Ordzhonikidze went so far as")
+    assert change.rule == "edit"
+
+
+def test_correct_ocr_words_uses_rules_lexicon(config):
+    """rules/lexicon.txt protects US spellings the English list lacks; without it they are suspects."""
+    bare = dataclasses.replace(config, lexicon_words=frozenset())
+    assert run("psychologists of the parlor type", config)[1:] == ([], ())
+    out, changes, review = run("psychologists of the parlor type", bare)
+    assert changes or review
+
+
+# --- properties ------------------------------------------------------------------------------
+
+COMMON = sorted(w for w, c in english_symspell().words.items() if c > 20_000_000 and w.isalpha())
+CONFUSIONS = (("m", "rn"), ("d", "cl"), ("e", "c"), ("h", "li"), ("w", "vv"), ("l", "1"))
+
+
+def words_config() -> Config:
+    """The project's word knowledge without the context rules, which may change real words on purpose."""
+    return dataclasses.replace(load_config(), scannos=())
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.tuples(st.sampled_from(COMMON), st.sampled_from(["", "", "", ",", ".", ";"])), min_size=1, max_size=25))
+def test_correct_ocr_words_never_changes_a_dictionary_word(words):
+    text = " ".join(word + mark for word, mark in words)
+    out, changes, review = run(text, words_config())
+    assert (out, changes) == (text, [])
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    st.lists(
+        st.tuples(st.sampled_from(COMMON), st.sampled_from(range(len(CONFUSIONS))), st.booleans()),
+        min_size=1,
+        max_size=20,
+    )
+)
+def test_correct_ocr_words_is_idempotent(words):
+    config = words_config()
+    misread = [w.replace(*CONFUSIONS[k], 1) if damage else w for w, k, damage in words]
+    once, _, _ = run(" ".join(misread), config)
+    twice, changes, _ = run(once, config)
+    assert (twice, changes) == (once, [])
+
+
+# --- the dictionary cache -------------------------------------------------------------------
+
+
+def test_correct_ocr_words_dictionary_cache_is_keyed_and_forgiving(tmp_path):
+    from pipeline import spelling
+
+    name = spelling.cache_file(tmp_path).name
+    assert name.startswith("symspell-6.10.1-d2p6-") and name.endswith(".pickle")
+    broken = tmp_path / name
+    broken.write_bytes(b"not a pickle")
+    assert spelling._load_cached(broken) is None
