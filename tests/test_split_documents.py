@@ -86,8 +86,8 @@ def test_split_documents_takes_the_source_citation_into_the_metadata(full):
     assert better.source.endswith("vol. 33, pp. 487-502. ]")
     files = render(full)
     text = files["15-better-fewer-but-better.md"]
-    assert 'source: "{Lenin, Collected Works, vol. 33, pp. 487-502. ]"' in text
-    assert "\n{Lenin, Collected Works" not in text.split("---", 2)[2]
+    assert 'source: "[Lenin, Collected Works, vol. 33, pp. 487-502. ]"' in text  # "{" corrected by correct_ocr_words
+    assert "\n[Lenin, Collected Works" not in text.split("---", 2)[2]
     assert better.dates == ("1923-03-02",)
 
 
