@@ -26,7 +26,7 @@ from pathlib import Path
 from typing import Iterable, Sequence
 
 import regex
-from rapidfuzz.distance import Levenshtein
+from rapidfuzz.distance import OSA, Levenshtein
 
 from .align import WORD, Pair, align, words
 from .lexicon import english_frequencies
@@ -38,6 +38,8 @@ STAGE = "verify_against_archive"
 
 _META = regex.compile(r"^(?:Written|Dictated|Published|First Published|Source|Translated|Transcription\S*|Public Domain|Dictated by Telephone)\s*:")
 _FOOTNOTE = regex.compile(r"^\[\d+\]\s")
+RARER = 5
+"""Of two valid words one edit apart, one this many times rarer in English is the misreading."""
 MATCH_SHARE = 0.5
 """An archive document matches a book document when each shares this much of its content words with the other."""
 
@@ -253,6 +255,7 @@ class Classifier:
         parts = [p for p in regex.split(r"['\-]", low) if p]
         return (
             low in self.known
+            or low.replace(",", "").replace(".", "").isdigit()
             or low in self.american
             or all(p in self.known for p in parts)
             or normalise(word, self.spelling) in self.known
@@ -261,6 +264,12 @@ class Classifier:
         )
 
     def classify(self, ref: str | None, hyp: str | None) -> str:
+        """``ocr``, ``archive`` or ``editorial`` for the archive's word ``ref`` against ours, ``hyp``.
+
+        Both words valid is editorial, unless the pair is a known real-word
+        confusion, or one letter changed (or two swapped) with one of them far
+        rarer: "form" for "from", "rouges" for "rogues".
+        """
         ours_ok = hyp is None or self._valid(hyp, self.ours)
         theirs_ok = ref is None or self._valid(ref, self.theirs)
         if ref and hyp and (ref.lower(), hyp.lower()) in self.confusions:
@@ -271,6 +280,12 @@ class Classifier:
             return "ocr"
         if not theirs_ok:
             return "archive"
+        if ref and hyp and len(ref) == len(hyp) >= 3 and OSA.distance(ref.lower(), hyp.lower()) == 1:
+            ours_count, theirs_count = self.known.get(hyp.lower(), 0), self.known.get(ref.lower(), 0)
+            if theirs_count * RARER < ours_count:
+                return "archive"
+            if ours_count * RARER < theirs_count:
+                return "ocr"
         return "editorial"
 
 
