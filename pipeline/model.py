@@ -90,7 +90,8 @@ class PageInfo:
 
 @dataclass(frozen=True, slots=True)
 class ReviewItem:
-    """A case a stage would not decide alone: left as it is in the text, listed for a person.
+    """A case for a person to check: a token a stage would not decide alone (left as printed),
+    a decision taken only by default, or a difference from the archive.
 
     Written to ``clean/<book>/review.tsv`` (stage, page, line, token, candidates, context, reason).
     """

@@ -243,10 +243,22 @@ def write_atomically(path: Path, text: str) -> None:
         raise
 
 
+OUTPUT_SUFFIXES = {".md", ".json", ".jsonl", ".tsv", ".html"}
+
+
 def write_outputs(folder: Path, files: dict[str, str]) -> list[Path]:
-    """Write every rendered file of a book into ``folder``; return the paths."""
+    """Write every rendered file of a book into ``folder``; return the paths.
+
+    Output files of an earlier run that this run no longer produces (a
+    document that was renamed) are removed afterwards, so the folder holds
+    exactly one run's output.
+    """
     written = []
     for name, text in files.items():
         write_atomically(folder / name, text)
         written.append(folder / name)
+    keep = set(written)
+    for old in folder.rglob("*"):
+        if old.is_file() and old.suffix in OUTPUT_SUFFIXES and old not in keep:
+            old.unlink()
     return written
