@@ -160,18 +160,24 @@ def body_paragraphs(book: Book, d: Document) -> list[str]:
     return [book.paragraphs[i].text for i in range(d.first, d.end) if i not in d.source_paragraphs]
 
 
-def render_document(book: Book, d: Document) -> str:
-    """Front matter, then the body's paragraphs, then the footnotes it cites."""
-    meta = {
+def document_meta(book: Book, d: Document) -> dict:
+    """What the manifest and a document's front matter both say about it."""
+    return {
         "id": d.number,
         "title": d.title,
         "author": d.author,
         "part": d.part,
         "kind": d.kind,
         "pages": document_pages(book, d),
+        "notes": len(d.footnotes),
+    }
+
+
+def render_document(book: Book, d: Document) -> str:
+    """Front matter, then the body's paragraphs, then the footnotes it cites."""
+    meta = document_meta(book, d) | {
         "dates": list(d.dates),
         "source": d.source,
-        "notes": len(d.footnotes),
         "contents_page": d.toc_page,
         "found_by": d.evidence,
     }
@@ -185,16 +191,10 @@ def render_manifest(book: Book, files: dict[str, str]) -> str:
     for d in book.documents:
         name = document_file(d)
         rows.append(
-            {
-                "id": d.number,
-                "title": d.title,
-                "author": d.author,
-                "part": d.part,
-                "kind": d.kind,
-                "pages": document_pages(book, d),
+            document_meta(book, d)
+            | {
                 "file": name,
                 "words": sum(len(t.split()) for t in body_paragraphs(book, d)),
-                "notes": len(d.footnotes),
                 "sha256": hashlib.sha256(files[name].encode("utf-8")).hexdigest(),
             }
         )
