@@ -22,7 +22,7 @@ from .model import Paragraph
 
 _NOTE_START = regex.compile(r"^(?P<number>\d{1,3})\.\s+")
 # A mark glued to the end of a word or its punctuation, before a space, a dash, punctuation or the end.
-_MARK = regex.compile(r"(?<=[\p{L}\p{N}](?P<punct>[.,;:’”')\]]{0,3}))(?P<mark>\d{1,3}|[!?°®ë’'*]{1,3})(?=[\s—;,.:)”]|$)")
+_MARK = regex.compile(r"(?<=[\p{L}\p{N}](?P<punct>[.,;:’”')\]]{0,3}|[.,;:’”')\]]{1,3} [’”]))(?P<mark>\d{1,3}|[!?°®ë’'*]{1,3})(?=[\s—;,.:)”]|$)")
 
 ORDINARY_PUNCTUATION = frozenset({"?", "!", "’", "'"})
 """Marks that are also ordinary punctuation: candidates only where they are out of place.
