@@ -7,6 +7,7 @@ files themselves: everything they may consult is here, so a test can build a
 
 from __future__ import annotations
 
+import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Mapping
@@ -69,6 +70,11 @@ class Config:
     - ``stray_marks``: lone characters removed at a line's start or end
       (rules/stray_marks.tsv), as (mark, "start"|"end") pairs. Risk: a mark
       that is real text there ("I" or "a" would be) must never be listed.
+    - ``note_marks``: marks OCR reads in place of superscript note numbers
+      (rules/note_marks.tsv), mark -> digit. Used only where a part's note
+      sequence expects that number, so a real "?" stays a question mark.
+    - ``book_rules``: per-book refinements, rules/<book>.toml parsed, by book
+      name (e.g. ``split_documents.back_matter_line``). Default: none.
     - ``junk_word_share``: a line whose share of word-like tokens is below this
       is scanner junk. Default 0.5. Risk: raising it drops real short lines
       (index entries are protected by their page numbers counting as words).
@@ -99,6 +105,8 @@ class Config:
     folio_digits: Mapping[str, str] = field(default_factory=dict)
     line_rules: tuple[LineRule, ...] = ()
     stray_marks: frozenset[tuple[str, str]] = frozenset()
+    note_marks: Mapping[str, str] = field(default_factory=dict)
+    book_rules: Mapping[str, Mapping] = field(default_factory=dict)
     junk_word_share: float = 0.5
     min_folio_chain: int = 3
     hyphen_prefixes: tuple[HyphenRule, ...] = ()
@@ -176,18 +184,41 @@ def load_config(rules_dir: Path = DEFAULT_RULES_DIR, archive_dir: Path | None = 
         if row["where"] not in ("start", "end"):
             raise row.error(f"where must be 'start' or 'end', found {row['where']!r}")
         marks.add((row["mark"], row["where"]))
+    note_marks = {}
+    for row in read_tsv(rules_dir / "note_marks.tsv", ("mark", "digit", "note")):
+        if len(row["mark"]) != 1 or not (len(row["digit"]) == 1 and row["digit"].isdigit()):
+            raise row.error(f"'mark' must be one character and 'digit' one digit, found {row['mark']!r} -> {row['digit']!r}")
+        note_marks[row["mark"]] = row["digit"]
     hyphen_rules = []
     for row in read_tsv(rules_dir / "hyphen_prefixes.tsv", ("left", "right", "note")):
         if not row["left"]:
             raise row.error("'left' must be a pattern for the part before the hyphen, found nothing")
         right = compile_pattern(row, "right") if row["right"] else None
         hyphen_rules.append(HyphenRule(compile_pattern(row, "left"), right, row["note"], f"rules/hyphen_prefixes.tsv:{row.line}"))
-    return Config(folio_digits=digits, line_rules=tuple(line_rules), stray_marks=frozenset(marks),
-                  hyphen_prefixes=tuple(hyphen_rules),
-                  lexicon_words=read_word_list(rules_dir / "lexicon.txt"),
-                  archive_words=read_archive_words(archive_dir or rules_dir.parent / "raw" / "archive"),
-                  ocr_confusions=read_confusions(rules_dir / "ocr_confusions.tsv"),
-                  scannos=read_scannos(rules_dir / "scannos.tsv"))
+    return Config(
+        folio_digits=digits,
+        line_rules=tuple(line_rules),
+        stray_marks=frozenset(marks),
+        note_marks=note_marks,
+        book_rules=read_book_rules(rules_dir),
+        hyphen_prefixes=tuple(hyphen_rules),
+        lexicon_words=read_word_list(rules_dir / "lexicon.txt"),
+        archive_words=read_archive_words(archive_dir or rules_dir.parent / "raw" / "archive"),
+        ocr_confusions=read_confusions(rules_dir / "ocr_confusions.tsv"),
+        scannos=read_scannos(rules_dir / "scannos.tsv"),
+    )
+
+
+def read_book_rules(rules_dir: Path) -> dict[str, dict]:
+    """Every rules/<book>.toml, parsed, by book name; a syntax error names file and line."""
+    books = {}
+    for path in sorted(rules_dir.glob("*.toml")):
+        try:
+            books[path.stem] = tomllib.loads(path.read_text(encoding="utf-8"))
+        except tomllib.TOMLDecodeError as exc:
+            line = regex.search(r"line (\d+)", str(exc))
+            raise RulesError(path, int(line[1]) if line else 1, f"not valid TOML: {exc}") from exc
+    return books
 
 
 __all__ = ["Config", "HyphenRule", "LineRule", "RulesError", "Scanno", "load_config", "DEFAULT_RULES_DIR"]

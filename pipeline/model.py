@@ -90,7 +90,8 @@ class PageInfo:
 
 @dataclass(frozen=True, slots=True)
 class ReviewItem:
-    """A case a stage would not decide alone: left as it is in the text, listed for a person.
+    """A case for a person to check: a token a stage would not decide alone (left as printed),
+    a decision taken only by default, or a difference from the archive.
 
     Written to ``clean/<book>/review.tsv`` (stage, page, line, token, candidates, context, reason).
     """
@@ -105,6 +106,45 @@ class ReviewItem:
 
 
 @dataclass(frozen=True, slots=True)
+class NoteEntry:
+    """One endnote of a notes section and where its reference was found (or why not)."""
+
+    number: int
+    text: str
+    line: int
+    linked_line: int | None
+    document: int | None
+    evidence: str
+    certain: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class Document:
+    """One document of the book: a letter, an article, a part introduction, a notes section…
+
+    It spans ``book.paragraphs[first:end]``. ``source`` is the citation
+    ("[Lenin, Collected Works, vol. 33, pp. 487-502.]") taken out of the body
+    (its paragraph indexes in ``source_paragraphs``); ``footnotes`` are the
+    endnotes it cites, (number, text); a notes section lists its ``notes``.
+    """
+
+    number: int
+    kind: str
+    title: str
+    author: str | None
+    part: str | None
+    first: int
+    end: int
+    evidence: str
+    toc_page: int | None = None
+    source: str | None = None
+    source_paragraphs: tuple[int, ...] = ()
+    dates: tuple[str, ...] = ()
+    footnotes: tuple[tuple[int, str], ...] = ()
+    notes: tuple[NoteEntry, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
 class Book:
     """The whole book at some point in the pipeline."""
 
@@ -113,6 +153,7 @@ class Book:
     pages: tuple[PageInfo, ...] = ()
     paragraphs: tuple[Paragraph, ...] = ()
     review: tuple[ReviewItem, ...] = ()
+    documents: tuple[Document, ...] = ()
     warnings: tuple[str, ...] = ()
 
     def evolve(self, **changes) -> Book:

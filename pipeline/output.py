@@ -4,7 +4,9 @@
 - ``paragraphs.jsonl``: each paragraph with its printed pages and raw lines (for citing);
 - ``changes.jsonl``: every change, in stage order (the answer to "why does this differ from the scan?");
 - ``review.tsv``: what a stage would not decide alone, left unchanged in the text;
-- ``stats.json``: counts per stage and rule, the page sequence, warnings.
+- ``stats.json``: counts per stage and rule, the page sequence, warnings;
+- ``NN-slug.md``: one file per document, YAML front matter and its paragraphs and footnotes;
+- ``manifest.json``: the documents in book order with file, word count and sha256.
 
 Everything is rendered before anything is written, and each file is written
 to a temporary name and renamed, so a failed run leaves the previous output
@@ -14,17 +16,20 @@ output can be checked for staleness byte for byte.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import tempfile
+import unicodedata
 from collections import Counter
 from pathlib import Path
 
 import regex
 
 from . import __version__
-from .model import Book, Change
+from .model import Book, Change, Document
 from .process import Result
+from .verification import Verification, to_html, to_json, to_markdown
 
 _LOWER_START = regex.compile(r"^[^\p{L}\p{N}]*\p{Ll}")
 
@@ -65,13 +70,13 @@ def _cell(value) -> str:
     return str(value if value is not None else "").replace("\t", " ").replace("\n", " ")
 
 
-def render_review(book: Book) -> str:
+def render_review(items) -> str:
     """The review list as TSV with a header, one row per undecided case."""
     header = "stage\tpage\tline\ttoken\tcandidates\tcontext\treason\n"
     return header + "".join(
         "\t".join(_cell(v) for v in (r.stage, r.page, r.line, r.token, " | ".join(r.candidates), r.context, r.reason))
         + "\n"
-        for r in book.review
+        for r in items
     )
 
 
@@ -109,17 +114,118 @@ def stats(result: Result) -> dict:
             "start_in_lower_case": lower,
         },
         "review_items": len(book.review),
+        "documents": len(book.documents),
+        "notes": {
+            f"Part {d.part}": {
+                "notes": len(d.notes),
+                "linked": sum(e.linked_line is not None for e in d.notes),
+                "linked_by_sequence_only": sum(e.linked_line is not None and not e.certain for e in d.notes),
+                "unlinked": [e.number for e in d.notes if e.linked_line is None],
+            }
+            for d in book.documents
+            if d.kind == "notes"
+        },
         "warnings": list(book.warnings),
     }
 
 
-def render(result: Result) -> dict[str, str]:
-    """All output files of one book, by file name."""
+def slug(title: str) -> str:
+    """A file-name form of a title.
+
+    >>> slug("Letter to J.V. Stalin re the Foreign Trade Monopoly")
+    'letter-to-j-v-stalin-re-the-foreign-trade-monopoly'
+    >>> slug("On Lenin’s Testament")
+    'on-lenins-testament'
+    """
+    ascii_title = unicodedata.normalize("NFKD", title.replace("’", "")).encode("ascii", "ignore").decode()
+    return regex.sub(r"[^a-z0-9]+", "-", ascii_title.lower()).strip("-")[:60].rstrip("-") or "untitled"
+
+
+def document_file(d: Document) -> str:
+    return f"{d.number:02d}-{slug(d.title)}.md"
+
+
+def _yaml(value) -> str:
+    """A YAML scalar or flow list (JSON syntax is valid YAML)."""
+    return json.dumps(value, ensure_ascii=False)
+
+
+def document_pages(book: Book, d: Document) -> list[int]:
+    pages = [page for p in book.paragraphs[d.first : d.end] for page in p.pages]
+    return [min(pages), max(pages)] if pages else []
+
+
+def body_paragraphs(book: Book, d: Document) -> list[str]:
+    """The document's paragraphs without its source citation (which goes to the front matter)."""
+    return [book.paragraphs[i].text for i in range(d.first, d.end) if i not in d.source_paragraphs]
+
+
+def document_meta(book: Book, d: Document) -> dict:
+    """What the manifest and a document's front matter both say about it."""
     return {
+        "id": d.number,
+        "title": d.title,
+        "author": d.author,
+        "part": d.part,
+        "kind": d.kind,
+        "pages": document_pages(book, d),
+        "notes": len(d.footnotes),
+    }
+
+
+def render_document(book: Book, d: Document) -> str:
+    """Front matter, then the body's paragraphs, then the footnotes it cites."""
+    meta = document_meta(book, d) | {
+        "dates": list(d.dates),
+        "source": d.source,
+        "contents_page": d.toc_page,
+        "found_by": d.evidence,
+    }
+    front = "---\n" + "".join(f"{key}: {_yaml(value)}\n" for key, value in meta.items()) + "---\n\n"
+    blocks = body_paragraphs(book, d) + [f"[^{n}]: {text}" for n, text in d.footnotes]
+    return front + "\n\n".join(blocks) + "\n"
+
+
+def render_manifest(book: Book, files: dict[str, str]) -> str:
+    rows = []
+    for d in book.documents:
+        name = document_file(d)
+        rows.append(
+            document_meta(book, d)
+            | {
+                "file": name,
+                "words": sum(len(t.split()) for t in body_paragraphs(book, d)),
+                "sha256": hashlib.sha256(files[name].encode("utf-8")).hexdigest(),
+            }
+        )
+    return json.dumps({"book": book.name, "documents": rows}, ensure_ascii=False, indent=2) + "\n"
+
+
+def render_verification(verification: Verification | None, book: Book) -> dict[str, str]:
+    """verification.json, verification.md and a side-by-side HTML diff per checked document."""
+    if verification is None:
+        return {}
+    files = {
+        "verification.json": json.dumps(to_json(verification), ensure_ascii=False, indent=2) + "\n",
+        "verification.md": to_markdown(verification),
+    }
+    for c in verification.checks:
+        name = document_file(book.documents[c.document]).replace(".md", ".html")
+        files[f"verification/{name}"] = to_html(c)
+    return files
+
+
+def render(result: Result, verification: Verification | None = None) -> dict[str, str]:
+    """All output files of one book, by file name (relative to clean/<book>/)."""
+    documents = {document_file(d): render_document(result.book, d) for d in result.book.documents}
+    if documents:
+        documents["manifest.json"] = render_manifest(result.book, documents)
+    review = result.book.review + (verification.review if verification else ())
+    return documents | render_verification(verification, result.book) | {
         "book.md": render_markdown(result.book),
         "paragraphs.jsonl": render_paragraphs(result.book),
         "changes.jsonl": render_changes(result.changes),
-        "review.tsv": render_review(result.book),
+        "review.tsv": render_review(review),
         "stats.json": json.dumps(stats(result), ensure_ascii=False, indent=2) + "\n",
     }
 
@@ -137,10 +243,22 @@ def write_atomically(path: Path, text: str) -> None:
         raise
 
 
+OUTPUT_SUFFIXES = {".md", ".json", ".jsonl", ".tsv", ".html"}
+
+
 def write_outputs(folder: Path, files: dict[str, str]) -> list[Path]:
-    """Write every rendered file of a book into ``folder``; return the paths."""
+    """Write every rendered file of a book into ``folder``; return the paths.
+
+    Output files of an earlier run that this run no longer produces (a
+    document that was renamed) are removed afterwards, so the folder holds
+    exactly one run's output.
+    """
     written = []
     for name, text in files.items():
         write_atomically(folder / name, text)
         written.append(folder / name)
+    keep = set(written)
+    for old in folder.rglob("*"):
+        if old.is_file() and old.suffix in OUTPUT_SUFFIXES and old not in keep:
+            old.unlink()
     return written

@@ -25,6 +25,10 @@ class Result:
     changes: tuple[Change, ...]
     raw_lines: int
     timings: dict[str, float] = field(default_factory=dict)
+    snapshots: tuple[tuple[str, Book], ...] = ()
+    """The book after each stage, for checking what each stage changed (verification)."""
+    source: Book | None = None
+    """The book as read, before any stage."""
 
 
 def check_skip(skip: Iterable[str]) -> tuple[str, ...]:
@@ -32,10 +36,10 @@ def check_skip(skip: Iterable[str]) -> tuple[str, ...]:
 
     >>> check_skip(["rebuild_paragraphs"])
     ('rebuild_paragraphs',)
-    >>> check_skip(["paragraphs"])
+    >>> check_skip(["paragraphs"])  # doctest: +ELLIPSIS
     Traceback (most recent call last):
     ...
-    ValueError: unknown stage 'paragraphs'; stages are: repair_unicode, remove_page_furniture, rebuild_paragraphs
+    ValueError: unknown stage 'paragraphs'; stages are: repair_unicode, remove_page_furniture, rebuild_paragraphs, ...
     """
     skip = tuple(skip)
     for name in skip:
@@ -54,9 +58,11 @@ def run_stages(
     knowing how it is shown.
     """
     skip = check_skip(skip)
+    source = book
     raw_lines = len(book.lines)
     changes: list[Change] = []
     timings: dict[str, float] = {}
+    snapshots: list[tuple[str, Book]] = []
     for name, stage in STAGES.items():
         if name in skip:
             continue
@@ -66,7 +72,8 @@ def run_stages(
         book, stage_changes = stage(book, config)
         timings[name] = time.perf_counter() - start
         changes.extend(stage_changes)
-    return Result(book, tuple(changes), raw_lines, timings)
+        snapshots.append((name, book))
+    return Result(book, tuple(changes), raw_lines, timings, tuple(snapshots), source)
 
 
 def clean_file(path: Path, config: Config, skip: Iterable[str] = ()) -> Result:

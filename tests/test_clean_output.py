@@ -14,6 +14,7 @@ from pipeline.output import render, render_markdown
 from pipeline.process import run_stages
 from pipeline.reader import read_book
 from pipeline.replay import replay
+from pipeline.verification import check
 
 OUT = PROJECT / "clean" / BOOK.stem
 
@@ -25,7 +26,8 @@ def full(raw_book, config):
 
 def test_clean_output_is_not_stale(full):
     """Fails when pipeline/ or rules/ changed and clean/ was not regenerated (python -m pipeline run)."""
-    for name, text in render(full).items():
+    verification = check(full, PROJECT / "rules", PROJECT / "raw" / "archive")
+    for name, text in render(full, verification).items():
         committed = (OUT / name).read_text(encoding="utf-8")
         assert committed == text, f"clean/{BOOK.stem}/{name} is stale: run `python -m pipeline run` and commit"
 

@@ -14,6 +14,7 @@ from .join_hyphenated_words import join_hyphenated_words
 from .rebuild_paragraphs import rebuild_paragraphs
 from .remove_page_furniture import remove_page_furniture
 from .repair_unicode import repair_unicode
+from .split_documents import split_documents
 
 Stage = Callable[[Book, Config], tuple[Book, list[Change]]]
 
@@ -23,4 +24,5 @@ STAGES: dict[str, Stage] = {
     "rebuild_paragraphs": rebuild_paragraphs,
     "join_hyphenated_words": join_hyphenated_words,
     "correct_ocr_words": correct_ocr_words,
+    "split_documents": split_documents,
 }

@@ -1,0 +1,92 @@
+"""Editorial normalisation: what differs between two editions without being an OCR error.
+
+Used only to compare the clean book with the archive transcriptions: case
+(party/Party), British and American spelling (rules/editorial_spelling.tsv),
+hyphens inside compounds (semi-humorous/semihumorous), apostrophes, and the
+editorial apparatus (note markers "[1]", our "[^2]"). It never changes the
+book's text.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import regex
+
+from .lexicon import english_frequencies
+from .rules import read_tsv
+
+_MARKERS = regex.compile(r"\[\^?\d+\]")
+
+
+@dataclass(frozen=True, slots=True)
+class Spelling:
+    """British -> American word and suffix rules."""
+
+    words: dict[str, str]
+    suffixes: tuple[tuple[str, str], ...]
+    pair_suffixes: tuple[tuple[str, str], ...] = ()
+
+
+def load_spelling(path: Path) -> Spelling:
+    """Read rules/editorial_spelling.tsv; a malformed row is reported at its file and line."""
+    words, suffixes, pair_suffixes = {}, [], []
+    for row in read_tsv(path, ("british", "american", "note")):
+        british, american = row["british"].strip(), row["american"].strip()
+        kind = british[:1] if british[:1] in "-~" else ""
+        if american[:1] != kind and (kind or american[:1] in "-~") or not british.strip("-~") or not american.strip("-~"):
+            raise row.error("both columns must be words, or both suffixes starting with '-' (or '~')")
+        if kind == "-":
+            suffixes.append((british[1:], american[1:]))
+        elif kind == "~":
+            pair_suffixes.append((british[1:], american[1:]))
+        else:
+            words[british] = american
+    longest = lambda rules: tuple(sorted(rules, key=lambda s: -len(s[0])))  # noqa: E731
+    return Spelling(words, longest(suffixes), longest(pair_suffixes))
+
+
+def strip_markers(text: str) -> str:
+    """Remove note markers: the archive's "[1]" and the book's footnote references "[^2]".
+
+    >>> strip_markers("regulation.[^11] and trade[1].")
+    'regulation. and trade.'
+    """
+    return _MARKERS.sub("", text)
+
+
+def normalise(word: str, spelling: Spelling) -> str:
+    """The editorial-neutral form of a word: lower case, no hyphens, one apostrophe, American spelling.
+
+    >>> s = Spelling({"programme": "program", "labour": "labor"}, (("isation", "ization"), ("ise", "ize")))
+    >>> [normalise(w, s) for w in ["Organisation", "Labour", "semi-humorous", "Party", "programme", "otherwise"]]
+    ['organization', 'labor', 'semihumorous', 'party', 'program', 'otherwise']
+    """
+    word = word.lower().replace("’", "'").replace("-", "")
+    if word in spelling.words:
+        return spelling.words[word]
+    known = english_frequencies()
+    for british, american in spelling.suffixes:
+        if word.endswith(british):
+            candidate = word[: len(word) - len(british)] + american
+            if candidate in known:
+                return candidate
+    return word
+
+
+def equivalent(ours: str, theirs: str, spelling: Spelling) -> bool:
+    """True when two words differ only editorially, including suffix pairs too risky for :func:`normalise`.
+
+    >>> s = Spelling({}, (), (("ouring", "oring"), ("ised", "ized")))
+    >>> equivalent("laboring", "labouring", s), equivalent("sovietized", "sovietised", s), equivalent("for", "four", s)
+    (True, True, False)
+    """
+    a, b = normalise(ours, spelling), normalise(theirs, spelling)
+    if a == b:
+        return True
+    for british, american in spelling.suffixes + spelling.pair_suffixes:
+        stem = b[: len(b) - len(british)]
+        if len(stem) >= 3 and b.endswith(british) and a.endswith(american) and stem == a[: len(a) - len(american)]:
+            return True  # a stem of three letters at least: "labour"/"labor", never "four"/"for"
+    return False

@@ -1,0 +1,233 @@
+"""Stage ``split_documents``: cut the book into its documents, with metadata and their own notes.
+
+The table of contents gives the documents (see :mod:`pipeline.contents`);
+each is found in the body by its printed page and a fuzzy title match. A
+book without a contents page falls back to its part headings. Around the
+found starts: a part heading ("Part II" / "ON LENIN’S TESTAMENT") belongs
+to the part's introduction, and a dateline set above a title after the
+previous document's source citation belongs to the new document. Text before
+the first entry is the front matter and, where ``rules/<book>.toml`` says
+where it starts, the back matter is a document of its own, so no text is
+outside a document.
+
+Endnotes: every "Notes to Part N" is parsed into numbered notes, their
+references are recovered in the part's documents (see :mod:`pipeline.notes`)
+and rewritten as Markdown footnote references (``[^2]``), each logged; every
+document then carries the notes it cites.
+
+>>> from pipeline.model import Book, Paragraph
+>>> from pipeline.config import Config
+>>> texts = [("Contents", ()), ("PART I: Letters", ()), ("To Comrade Stalin by V.I. Lenin 3", ()),
+...          ("Notes to Part I 4", ()), ("Part I", (3,)), ("LETTERS", (3,)), ("To Comrade Stalin", (3,)),
+...          ("The question of the monopoly.1 I insist.", (3,)), ("NOTES TO PART I", (4,)), ("1. See the CC.", (4,))]
+>>> ps = tuple(Paragraph(t, (i,), (0,), (p[0] if p else None,)) for i, (t, p) in enumerate(texts, start=1))
+>>> book, changes = split_documents(Book("demo", (), paragraphs=ps), Config())
+>>> [(d.number, d.kind, d.title, d.first, d.end, d.footnotes) for d in book.documents]
+[(0, 'front', 'Front matter', 0, 4, ()), (1, 'document', 'To Comrade Stalin', 4, 8, ((1, 'See the CC.'),)), (2, 'notes', 'Notes to Part I', 8, 10, ())]
+>>> book.paragraphs[7].text, changes[0].rule
+('The question of the monopoly.[^1] I insist.', 'note_reference')
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from typing import Sequence
+
+import regex
+
+from ..config import Config
+from ..contents import Entry, find_contents, locate, parse_contents, title_score
+from ..lexicon import word_counts
+from ..model import Book, Change, Document, NoteEntry, Paragraph, ReviewItem, change_in
+from ..notes import Link, align, find_marks, parse_notes
+
+STAGE = "split_documents"
+
+COMMON_WORD = 15
+"""A word used more often than this in the book says nothing about which note a mark is."""
+
+_CITATION = regex.compile(r"^[\[{(|].*(?:Collected Works|Papers|pp?\.\s*\d|Speaks|vol\.)", regex.IGNORECASE)
+_MONTHS = "January|February|March|April|May|June|July|August|September|October|November|December"
+_DATE = regex.compile(rf"\b(?P<month>{_MONTHS})\s+(?P<day>\d{{1,2}}),\s*(?P<year>1[89]\d\d)\b")
+_DATELINE = regex.compile(rf"^\W*(?:[\p{{L}}.]+:\s*)?(?:{_MONTHS})\s+\d{{1,2}},\s*\d{{4}}\W*$")
+_PART_HEADING = regex.compile(r"^part\s+(?P<roman>[IVXL]+)$", regex.IGNORECASE)
+
+
+def iso_dates(text: str) -> list[str]:
+    """Dates written "December 23, 1922" in the text, as ISO strings.
+
+    >>> iso_dates("Taken down by M.V. December 23, 1922; [March 2, 1923]")
+    ['1922-12-23', '1923-03-02']
+    """
+    months = _MONTHS.split("|")
+    return [
+        f"{m['year']}-{months.index(m['month']) + 1:02d}-{int(m['day']):02d}" for m in _DATE.finditer(text)
+    ]
+
+
+def _with_dateline(paragraphs: Sequence[Paragraph], start: int, floor: int) -> int:
+    """Move a start back over a dateline that sits after the previous document's citation."""
+    if start - 2 >= floor and _DATELINE.match(paragraphs[start - 1].text) and _CITATION.match(paragraphs[start - 2].text):
+        return start - 1
+    return start
+
+
+def _with_part_heading(paragraphs: Sequence[Paragraph], start: int, floor: int, entry: Entry) -> int:
+    """Move the first document of a part back over the part's heading ("Part I" / "LETTERS")."""
+    k = start
+    if entry.part_title and k - 1 >= floor and title_score(entry.part_title, paragraphs[k - 1].text) >= 90:
+        k -= 1
+    if k - 1 >= floor and regex.match(rf"^part\s+{entry.part}$", paragraphs[k - 1].text.strip(), regex.IGNORECASE):
+        return k - 1
+    return start
+
+
+def _fallback_entries(paragraphs: Sequence[Paragraph]) -> list[tuple[Entry, int]]:
+    """Without a contents page: one document per part heading ("Part II"), and per notes heading."""
+    found = []
+    for i, p in enumerate(paragraphs):
+        text = p.text.strip()
+        heading = _PART_HEADING.match(text)
+        if p.standalone and heading:
+            found.append((Entry(f"Part {heading['roman'].upper()}", None, heading["roman"].upper(), None, "intro"), i))
+        elif p.standalone and regex.match(r"^notes to part\s+[IVXL]+$", text, regex.IGNORECASE):
+            found.append((Entry(text.title(), None, text.split()[-1].upper(), None, "notes"), i))
+    return found
+
+
+def find_documents(book: Book, config: Config) -> tuple[list[Document], list[str]]:
+    """The documents' spans and metadata, and warnings for entries not found."""
+    paragraphs = book.paragraphs
+    warnings: list[str] = []
+    span = find_contents(paragraphs)
+    placed: list[tuple[Entry, int, str]] = []
+    if span:
+        entries = parse_contents(paragraphs[span[0] : span[1]])
+        floor = span[1]
+        for entry, (index, score) in zip(entries, locate(entries, paragraphs, floor)):
+            if index is None:
+                warnings.append(f"{book.name}: contents entry {entry.title!r} (p. {entry.page}) not found in the body")
+                continue
+            previous = placed[-1][1] + 1 if placed else floor
+            start = _with_dateline(paragraphs, index, previous)
+            if entry.part and (not placed or placed[-1][0].part != entry.part):
+                start = _with_part_heading(paragraphs, start, previous, entry)
+            how = f"contents p. {entry.page}, heading match {score:.0f}" + (", with its dateline" if start < index else "")
+            placed.append((entry, start, how))
+    else:
+        warnings.append(f"{book.name}: no contents page; documents cut at part headings")
+        placed = [(entry, index, "part heading") for entry, index in _fallback_entries(paragraphs)]
+    back_line = config.book_rules.get(book.name, {}).get(STAGE, {}).get("back_matter_line")
+    back = next((i for i, p in enumerate(paragraphs) if back_line and p.lines[0] >= back_line), len(paragraphs))
+    documents: list[Document] = []
+    first_start = placed[0][1] if placed else len(paragraphs)
+    if first_start > 0:
+        documents.append(Document(0, "front", "Front matter", None, None, 0, first_start, "before the first contents entry"))
+    for n, (entry, start, how) in enumerate(placed):
+        end = placed[n + 1][1] if n + 1 < len(placed) else back
+        documents.append(
+            Document(len(documents), entry.kind, entry.title, entry.author, entry.part, start, end, how, entry.page)
+        )
+    if back < len(paragraphs):
+        documents.append(
+            Document(len(documents), "back", "Back matter", None, None, back, len(paragraphs), f"rules/{book.name}.toml")
+        )
+    return [_with_metadata(d, paragraphs) for d in documents], warnings
+
+
+def _with_metadata(document: Document, paragraphs: Sequence[Paragraph]) -> Document:
+    """Take the source citation out of the body; collect the dates of its datelines."""
+    source: list[int] = []
+    for i in range(document.end - 1, max(document.first, document.end - 3) - 1, -1):
+        if _CITATION.match(paragraphs[i].text) and (not source or source[-1] == i + 1):
+            source.append(i)
+        elif source or not paragraphs[i].standalone:
+            break
+    source.sort()
+    dates = []
+    if document.kind in ("document", "intro"):
+        for p in paragraphs[document.first : document.end]:
+            if p.standalone or _DATELINE.match(p.text):
+                dates.extend(iso_dates(p.text))
+    return Document(
+        **{
+            **{f: getattr(document, f) for f in Document.__slots__},
+            "source": " ".join(paragraphs[i].text for i in source) or None,
+            "source_paragraphs": tuple(source),
+            "dates": tuple(dict.fromkeys(dates)),
+        }
+    )
+
+
+def link_notes(
+    book: Book, documents: list[Document], config: Config
+) -> tuple[list[Paragraph], list[Change], dict[int, list[tuple[int, str]]], dict[int, tuple[NoteEntry, ...]]]:
+    """Recover each part's note references, rewrite them as ``[^n]``, and say which document cites which note."""
+    paragraphs = list(book.paragraphs)
+    changes: list[Change] = []
+    footnotes: dict[int, list[tuple[int, str]]] = defaultdict(list)
+    entries: dict[int, tuple[NoteEntry, ...]] = {}
+    counts = word_counts(p.text.lower() for p in paragraphs)
+    common = frozenset(w for w, c in counts.items() if c > COMMON_WORD)
+    for notes_doc in (d for d in documents if d.kind == "notes" and d.part):
+        notes = parse_notes(paragraphs, range(notes_doc.first, notes_doc.end))
+        citing = [d for d in documents if d.part == notes_doc.part and d.kind != "notes"]
+        body = [i for d in citing for i in range(d.first, d.end) if i not in d.source_paragraphs]
+        links = align(find_marks(paragraphs, body), notes, config.note_marks, common)
+        by_number: dict[int, Link] = {link.number: link for link in links}
+        shift: dict[int, int] = defaultdict(int)
+        for link in links:
+            mark = link.mark
+            p = paragraphs[mark.paragraph]
+            at, end = mark.start + shift[mark.paragraph], mark.end + shift[mark.paragraph]
+            # The change spans the whole printed token, so "Krupskaya.!" stays findable in the log.
+            start = p.text.rfind(" ", 0, at) + 1
+            stop = p.text.find(" ", end) if " " in p.text[end:] else len(p.text)
+            new = p.text[start:at] + f"[^{link.number}]" + p.text[end:stop]
+            evidence = f"Part {notes_doc.part} note {link.number}: {link.evidence}"
+            changes.append(change_in(p, STAGE, "note_reference", start, stop, new, evidence))
+            paragraphs[mark.paragraph] = p.edit(start, stop, new)
+            shift[mark.paragraph] += len(new) - (stop - start)
+        note_entries = []
+        for note in notes:
+            link = by_number.get(note.number)
+            doc = next((d for d in citing if link and d.first <= link.mark.paragraph < d.end), None)
+            line = paragraphs[note.paragraph].lines[0]
+            if link and doc:
+                footnotes[doc.number].append((note.number, note.text))
+                evidence = link.evidence
+                linked = paragraphs[link.mark.paragraph].locate(link.mark.start)[0]
+            else:
+                evidence, linked = "no reference mark found where the sequence expects it", None
+            certain = bool(link and doc and link.certain)
+            note_entries.append(NoteEntry(note.number, note.text, line, linked, doc.number if doc else None, evidence, certain))
+        entries[notes_doc.number] = tuple(note_entries)
+    return paragraphs, changes, footnotes, entries
+
+
+def split_documents(book: Book, config: Config) -> tuple[Book, list[Change]]:
+    """Find the documents, link their endnotes, and attach both to the book."""
+    documents, warnings = find_documents(book, config)
+    paragraphs, changes, footnotes, entries = link_notes(book, documents, config)
+    final = []
+    for d in documents:
+        fields = {f: getattr(d, f) for f in Document.__slots__}
+        fields["footnotes"] = tuple(sorted(footnotes.get(d.number, ())))
+        fields["notes"] = entries.get(d.number, ())
+        final.append(Document(**fields))
+    review = tuple(
+        ReviewItem(STAGE, e.linked_line or e.line, None, f"note {e.number}", (), e.text[:80], f"Part {d.part}: {e.evidence}")
+        for d in final
+        for e in d.notes
+        if not e.certain
+    )
+    return (
+        book.evolve(
+            paragraphs=tuple(paragraphs),
+            documents=tuple(final),
+            review=book.review + review,
+            warnings=book.warnings + tuple(warnings),
+        ),
+        changes,
+    )
+
