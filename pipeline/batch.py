@@ -16,11 +16,12 @@ from pathlib import Path
 from typing import Callable, Iterable, Sequence
 
 from . import cache
-from .config import Config
+from .config import Config, default_archive_dir
 from .output import render, write_outputs
 from .process import Result, run_stages
 from .reader import InputError, book_name, read_book
 from .rules import RulesError
+from .verification import check
 
 GLOB_CHARS = frozenset("*?[")
 
@@ -127,7 +128,7 @@ def clean_one(
         result = run_stages(book, config, skip, on_stage)
     except (InputError, RulesError) as exc:
         return outcome("failed", str(exc))
-    files = render(result)
+    files = render(result, check(result, rules_dir, default_archive_dir(rules_dir)))
     write_and_remember(folder, files, result, decision.key)
     return outcome("cleaned", decision.reason, changes=len(result.changes), warnings=result.book.warnings)
 

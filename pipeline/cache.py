@@ -1,8 +1,9 @@
 """Skip a book whose inputs have not changed since its output was written: the cache key.
 
-A book's output is a function of four things: the raw file, the rules, the
-pipeline (its code and the versions of the packages it runs on) and the run
-options (``--skip``). The key is a content hash of each, kept beside the
+A book's output is a function of five things: the raw file, the rules, the
+archive transcriptions (evidence for OCR correction, the yardstick of the
+check), the pipeline (its code and the versions of the packages it runs on)
+and the run options (``--skip``). The key is a content hash of each, kept beside the
 output in ``clean/<book>/.cache-key`` (gitignored: it is local state, and the
 committed output must not change when only the code's hash does). A rerun
 compares the new key with the stored one, component by component, so it can
@@ -26,13 +27,14 @@ from pathlib import Path
 from typing import Iterable
 
 from . import __version__
+from .config import default_archive_dir
 from .output import write_atomically
 from .reader import MAX_BYTES
 
 KEY_FILE = ".cache-key"
 PACKAGE_DIR = Path(__file__).resolve().parent
 DISTRIBUTION = "ocr-cleanup-pipeline"
-COMPONENTS = ("raw", "rules", "pipeline", "options")
+COMPONENTS = ("raw", "rules", "archive", "pipeline", "options")
 
 
 def file_digest(path: Path) -> str:
@@ -106,6 +108,7 @@ class CacheKey:
 
     raw: str
     rules: str
+    archive: str
     pipeline: str
     options: str
 
@@ -122,6 +125,7 @@ def compute_key(raw_path: Path, rules_dir: Path, skip: Iterable[str] = ()) -> Ca
     return CacheKey(
         raw=file_digest(raw_path),
         rules=tree_digest(Path(rules_dir)),
+        archive=tree_digest(default_archive_dir(rules_dir)) if default_archive_dir(rules_dir).is_dir() else "none",
         pipeline=pipeline_digest(),
         options=options_digest(skip),
     )

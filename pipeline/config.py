@@ -159,6 +159,11 @@ def read_scannos(path: Path) -> tuple[Scanno, ...]:
     return tuple(rules)
 
 
+def default_archive_dir(rules_dir: Path) -> Path:
+    """The archive transcriptions that go with a rules folder: ``raw/archive/`` beside it."""
+    return Path(rules_dir).parent / "raw" / "archive"
+
+
 def load_config(rules_dir: Path = DEFAULT_RULES_DIR, archive_dir: Path | None = None) -> Config:
     """Read rules/ into a Config; any malformed file raises RulesError (file:line).
 
@@ -203,7 +208,7 @@ def load_config(rules_dir: Path = DEFAULT_RULES_DIR, archive_dir: Path | None = 
         book_rules=read_book_rules(rules_dir),
         hyphen_prefixes=tuple(hyphen_rules),
         lexicon_words=read_word_list(rules_dir / "lexicon.txt"),
-        archive_words=read_archive_words(archive_dir or rules_dir.parent / "raw" / "archive"),
+        archive_words=read_archive_words(archive_dir or default_archive_dir(rules_dir)),
         ocr_confusions=read_confusions(rules_dir / "ocr_confusions.tsv"),
         scannos=read_scannos(rules_dir / "scannos.tsv"),
     )

@@ -2,8 +2,10 @@
 
 - ``clean-book`` cleans one raw file: a ``check_cache`` task (skip the book
   if its raw file, rules and pipeline are unchanged), ``read_book``, one task
-  run per registered stage (named after it), ``write_outputs`` with a
-  markdown artifact of the book's stats. A book is its own flow run, named
+  run per registered stage (named after it), ``verify_against_archive``
+  (the check against raw/archive/, published as a table artifact and a
+  markdown report), and ``write_outputs`` with a markdown artifact of the
+  book's stats. A book is its own flow run, named
   after the book, so the dashboard shows each with its stage tasks and logs.
 - ``clean-raw`` is the batch: it maps a task that runs ``clean-book`` over
   every file its inputs name (files or globs), waits for all of them so one
@@ -33,13 +35,15 @@ from prefect.task_runners import ThreadPoolTaskRunner
 
 from . import cache
 from .batch import Outcome, expand_inputs, format_summary, summary_rows, summary_totals, write_and_remember
-from .config import DEFAULT_RULES_DIR, Config, load_config
+from .config import DEFAULT_RULES_DIR, Config, default_archive_dir, load_config
 from .model import Book, Change
 from .output import render
 from .process import Result, check_skip
 from .reader import InputError, book_name, read_book
 from .rules import RulesError
 from .stages import STAGES
+from .verification import Verification, check, to_markdown
+from .verification import summary_rows as verification_rows
 
 PROJECT = Path(__file__).resolve().parent.parent
 DEFAULT_INPUTS = (str(PROJECT / "raw" / "*.txt"),)
@@ -74,10 +78,25 @@ def stage_task(name: str, book: Book, config: Config) -> tuple[Book, list[Change
     return book, changes
 
 
+@task(name="verify_against_archive", cache_policy=NO_CACHE)
+def verify_task(result: Result, rules_dir: Path) -> Verification | None:
+    """Check the book against raw/archive/; publish the summary table and the report as artifacts."""
+    verification = check(result, rules_dir, default_archive_dir(rules_dir))
+    if verification is None:
+        get_run_logger().info("no archive transcriptions to check against")
+        return None
+    key = artifact_key(result.book.name)
+    create_table_artifact(key="verification-" + key, table=verification_rows(verification),
+                          description="Clean documents against the archive transcriptions")
+    create_markdown_artifact(key="verification-report-" + key, markdown=to_markdown(verification),
+                             description="Archive check: figures and the differences left")
+    return verification
+
+
 @task(name="write_outputs", cache_policy=NO_CACHE)
-def write_task(result: Result, folder: Path, key: cache.CacheKey | None) -> list[str]:
+def write_task(result: Result, verification: Verification | None, folder: Path, key: cache.CacheKey | None) -> list[str]:
     """Write the outputs, then the cache key; keep the book's stats as a markdown artifact."""
-    files = render(result)
+    files = render(result, verification)
     write_and_remember(folder, files, result, key)
     stats = json.loads(files["stats.json"])
     pages = stats["pages"]
@@ -87,7 +106,7 @@ def write_task(result: Result, folder: Path, key: cache.CacheKey | None) -> list
             f"# {result.book.name}\n\n"
             f"- pages {pages['first']}..{pages['last']} ({pages['count']}), gaps {pages['gaps']}, "
             f"misreads repaired {len(pages['misread_repaired'])}\n"
-            f"- paragraphs {stats['paragraphs']['count']}, changes {stats['changes']}\n"
+            f"- paragraphs {stats['paragraphs']['count']}, documents {stats['documents']}, changes {stats['changes']}\n"
             + "".join(f"- warning: {w}\n" for w in stats["warnings"])
             + "\n| rule | count |\n|---|---|\n"
             + "".join(f"| {rule} | {count} |\n" for rule, count in stats["changes_by_rule"].items())
@@ -126,17 +145,19 @@ def clean_book(
                        seconds=time.perf_counter() - start, warnings=decision.warnings)
     logger.info("%s: cleaning (%s)", raw, decision.reason)
     config = load_config(rules)
-    book = read_task(raw)
-    raw_lines = len(book.lines)
+    source = book = read_task(raw)
     changes: list[Change] = []
+    snapshots: list[tuple[str, Book]] = []
     for name in STAGES:
         if name in skip_names:
             continue
         book, stage_changes = stage_task.with_options(name=name)(name, book, config)
         changes.extend(stage_changes)
+        snapshots.append((name, book))
     for warning in book.warnings:
         logger.warning("%s", warning)
-    write_task(Result(book, tuple(changes), raw_lines), folder, decision.key)
+    result = Result(book, tuple(changes), len(source.lines), {}, tuple(snapshots), source)
+    write_task(result, verify_task(result, rules), folder, decision.key)
     return Outcome(str(raw), book.name, "cleaned", decision.reason, str(folder), changes=len(changes),
                    seconds=time.perf_counter() - start, warnings=book.warnings)
 

@@ -237,6 +237,7 @@ def write_atomically(path: Path, text: str) -> None:
     try:
         with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
             handle.write(text)
+        os.chmod(tmp, 0o644)  # mkstemp creates 0600; outputs are for everyone to read
         os.replace(tmp, path)
     except BaseException:
         os.unlink(tmp)

@@ -44,7 +44,7 @@ def test_batch_one_failure_does_not_stop_the_others(raw_dir, tmp_path, config):
     table = format_summary(outcomes)
     assert table.splitlines()[0].split() == ["book", "status", "reason", "changes", "seconds", "warnings"]
     assert table.splitlines()[-1] == "3 books: 2 cleaned, 0 cached, 1 failed"
-    assert summary_rows(outcomes)[2]["warnings"] == 1
+    assert summary_rows(outcomes)[2]["warnings"] == 2  # no page numbers; no contents page
 
 
 def test_batch_reports_each_stage_before_it_runs(raw_dir, tmp_path, config):
