@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import time
-
 import pytest
 
 from conftest import PROJECT
@@ -24,9 +22,7 @@ BETTER_FEWER = (
 @pytest.fixture(scope="module")
 def checked(raw_book, config):
     result = run_stages(raw_book, config)
-    start = time.perf_counter()
-    verification = check(result, PROJECT / "rules", PROJECT / "raw" / "archive")
-    return result, verification, time.perf_counter() - start
+    return result, check(result, PROJECT / "rules", PROJECT / "raw" / "archive")
 
 
 def test_verification_a_document_aligned_to_itself_scores_zero():
@@ -43,12 +39,10 @@ def test_verification_alignment_finds_an_injected_error_and_a_missing_word():
     assert rates(pairs).wer == pytest.approx(2 / len(ref))
 
 
-def test_verification_anchored_alignment_is_fast_on_a_long_document():
-    ref = words(BETTER_FEWER) * 120  # ~6,000 words
+def test_verification_anchored_alignment_finds_every_error_in_a_long_document():
+    ref = words(BETTER_FEWER) * 120  # ~6,000 words, so few words are unique: anchors are scarce
     hyp = [w.replace("e", "c") if i % 97 == 0 else w for i, w in enumerate(ref)]
-    start = time.perf_counter()
-    pairs = align(ref, hyp)
-    assert time.perf_counter() - start < 2.0  # well under a second on a quiet machine
+    pairs = align(ref, hyp)  # its speed is measured by bench/, not here
     assert sum(a != b for a, b in pairs) == sum(1 for i, w in enumerate(ref) if i % 97 == 0 and "e" in w)
 
 
@@ -86,7 +80,7 @@ def test_verification_splits_an_archive_file_into_its_documents():
 
 
 def test_verification_matches_every_document_of_the_article_found_in_the_book(checked):
-    _, verification, _ = checked
+    _, verification = checked
     matched = {c.document for c in verification.checks}
     # December 1922 letters, How We Should Reorganize, Better Fewer, the letters of March 5-6, 1923.
     assert matched == {7, 14, 15, 20, 23, 24, 25, 26, 27, 33, 34}
@@ -99,7 +93,7 @@ def test_verification_matches_every_document_of_the_article_found_in_the_book(ch
 
 
 def test_verification_cleanup_lowers_the_error_rates(checked):
-    _, verification, _ = checked
+    _, verification = checked
     raw = sum(c.raw["normalised"].wer * c.raw["normalised"].words for c in verification.checks)
     clean = sum(c.clean["normalised"].wer * c.clean["normalised"].words for c in verification.checks)
     assert clean < raw
@@ -109,6 +103,6 @@ def test_verification_cleanup_lowers_the_error_rates(checked):
 
 
 def test_verification_ocr_like_differences_go_to_the_review_list(checked):
-    _, verification, _ = checked
+    _, verification = checked
     ocr = [(d.line, d.hyp) for c in verification.checks for d in c.differences if d.kind == "ocr" and d.line]
     assert [(r.line, r.token) for r in verification.review] == ocr
