@@ -3,7 +3,7 @@
 The archive is a yardstick, never a source of text. Each archive file is cut
 into its documents (a heading followed by "Written:"/"Dictated:" lines);
 each archive document is matched to a book document by content (shared
-three-word sequences), not by title; unmatched ones are reported as having no
+content words), not by title; unmatched ones are reported as having no
 counterpart. A matched pair is aligned word by word (:mod:`pipeline.align`),
 editorial differences are normalised away (:mod:`pipeline.normalise`), and
 every remaining difference is classified:
@@ -164,10 +164,6 @@ class Verification:
     checks: list[DocumentCheck]
     no_counterpart: list[Segment]
     review: tuple[ReviewItem, ...]
-
-
-def _shingles(tokens: Sequence[str]) -> set[tuple[str, ...]]:
-    return {tuple(tokens[i : i + 3]) for i in range(len(tokens) - 2)}
 
 
 @dataclass(frozen=True, slots=True)

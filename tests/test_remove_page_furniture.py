@@ -8,7 +8,6 @@ import pytest
 from conftest import read_table
 from pipeline.config import Config
 from pipeline.model import Book, Line
-from pipeline.process import run_stages
 from pipeline.stages.remove_page_furniture import remove_page_furniture
 from pipeline.typeset import typeset
 
