@@ -133,8 +133,9 @@ def main(book: Path) -> None:
               f"{mb / flow['seconds']:.3f} MB/s, peak RSS of the largest process {flow['maxrss_mb']:.0f} MB")
 
         parts = json.loads(run_python(FLOW, str(book), str(tmp / "out-flow2"), env=prefect_env(tmp)).strip().splitlines()[-1])
-        print(f"- the flow in one process: import prefect and the flow {parts['import']:.1f} s, first flow run "
-              f"{parts['first']:.1f} s (starts the temporary server), second flow run {parts['second']:.1f} s")
+        print(f"- the flow in one process (PREFECT_HOME set up by the run above): import prefect and the flow "
+              f"{parts['import']:.1f} s, first flow run {parts['first']:.1f} s (starts the temporary server), "
+              f"second flow run {parts['second']:.1f} s")
 
 
 if __name__ == "__main__":
