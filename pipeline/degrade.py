@@ -296,7 +296,10 @@ def _noise_line(line: _Line, rng: random.Random, noise: Noise) -> list[tuple[str
             edits.append(("split", col + i, "", " "))
     if text and rng.random() < noise.speck:
         mark, where = rng.choice(SPECKS)
-        edits.insert(0, ("speck", 0, "", mark + " ")) if where == "start" else edits.append(("speck", len(text), "", " " + mark))
+        if where == "start":
+            edits.insert(0, ("speck", 0, "", mark + " "))
+        else:
+            edits.append(("speck", len(text), "", " " + mark))
     return edits
 
 
