@@ -214,7 +214,13 @@ def _set_apart(number: int, nonblank: set[int]) -> bool:
 
 
 def find_misread(
-    reader: CandidateReader, lines: Sequence[Line], nonblank: set[int], expected: int, near: float, length: float
+    reader: CandidateReader,
+    lines: Sequence[Line],
+    nonblank: set[int],
+    expected: int,
+    near: float,
+    length: float,
+    titles: set[str] = frozenset(),
 ) -> Candidate | None:
     """A set-apart short line one edit away from the expected folio, nearest to where it should be.
 
@@ -234,6 +240,9 @@ def find_misread(
                 continue
             if len(tokens) == 1 and not _set_apart(line.number, nonblank):
                 continue
+            rest = " ".join(t for t in tokens if t != token)
+            if len(tokens) > 1 and not (titles and any(ratio(title_key(rest), t) >= 60 for t in titles)):
+                continue  # a line with words is a head only if its words are a running title ("7) We are…" is text)
             form = "bare" if len(tokens) == 1 else "head_first" if token == tokens[0] else "head_last"
             cand = Candidate(line.number, expected, form, " ".join(t for t in tokens if t != token), text, token)
             distance = abs(line.number - near)
@@ -406,7 +415,7 @@ def find_pages(lines: Sequence[Line], digit_map: Mapping[str, str], min_chain: i
             for missing in range(a.value + 1, b.value):
                 near = a.line + (b.line - a.line) * (missing - a.value) / (b.value - a.value)
                 between = [line for line in lines if a.line < line.number < b.line]
-                found = find_misread(reader, between, nonblank, missing, near, length)
+                found = find_misread(reader, between, nonblank, missing, near, length, titles)
                 if found is not None:
                     evidence = f"{found.digits!r} stands where the sequence {a.value}…{b.value} expects {missing}"
                     furniture.append(Furniture(found, missing, "misread", evidence))

@@ -38,6 +38,7 @@ _WORD_CORE = regex.compile(r"^[\p{P}\p{S}]*(.*?)[\p{P}\p{S}]*$")
 _NUMBER = regex.compile(r"^\d[\d,.\-–:/]*[a-z]{0,3}$")  # 1922, 30-31, index refs 150b, 149n, 121ff, 1lin
 _LETTERS = regex.compile(r"^\p{L}+(?:[’'.-]\p{L}+)*$")
 _URL = regex.compile(r"^https?://\S+$")
+_LOWER_RUN = regex.compile(r"\p{Ll}{3,}")
 _POSSESSIVE = regex.compile(r"[’']s$")
 _PARTS = regex.compile(r"[.’'-]")
 _CAPITAL_RUN = regex.compile(r"(?<!\p{L})\p{Lu}{2,}(?:\(\p{Lu}\))?(?![\p{L}(])")  # CC, NEP, RCP(B)
@@ -50,8 +51,8 @@ def is_word_like(token: str, known_capitals: frozenset[str] = frozenset()) -> bo
     Lower-case letter runs count as words even when not in the dictionary:
     they are mostly the tails of words hyphenated at a line end ("tion.").
 
-    >>> [is_word_like(t) for t in ["Stalin’s", "1922,", "150b", "Ordzhonikidze", "M.V.", "K.", "ratus."]]
-    [True, True, True, True, True, True, True]
+    >>> [is_word_like(t) for t in ["Stalin’s", "1922,", "150b", "Ordzhonikidze", "M.V.", "K.", "ratus.", "speech.[1]"]]
+    [True, True, True, True, True, True, True, True]
     >>> [is_word_like(t) for t in ["GNVIAYVW", "AdVYEIT", "oO", "=.", "¥", "y", "NEP"]]
     [False, False, False, False, False, False, False]
     >>> is_word_like("RCP(B)", frozenset({"RCP(B)"}))
@@ -59,6 +60,8 @@ def is_word_like(token: str, known_capitals: frozenset[str] = frozenset()) -> bo
     """
     if token.isalpha() and token.islower() and len(token) >= 3:
         return True  # the common case, decided without the dictionary
+    if _LOWER_RUN.search(token):
+        return True  # a word with a note marker or glued punctuation: "speech.[1]", "etc.,etc."
     if _URL.match(token):
         return True
     core = _WORD_CORE.match(token).group(1)
