@@ -32,6 +32,7 @@ from prefect.runtime import flow_run as current_flow_run
 from prefect.runtime import task_run as current_task_run
 from prefect.states import Failed, State
 from prefect.task_runners import ThreadPoolTaskRunner
+from prefect.utilities.annotations import quote
 
 from . import cache
 from .batch import Outcome, expand_inputs, format_summary, summary_rows, summary_totals, write_and_remember
@@ -151,13 +152,15 @@ def clean_book(
     for name in STAGES:
         if name in skip_names:
             continue
-        book, stage_changes = stage_task.with_options(name=name)(name, book, config)
+        # quote(): Prefect would otherwise walk every Line and Paragraph looking for futures (~7 s a book).
+        book, stage_changes = stage_task.with_options(name=name)(name, quote(book), quote(config))
         changes.extend(stage_changes)
         snapshots.append((name, book))
     for warning in book.warnings:
         logger.warning("%s", warning)
     result = Result(book, tuple(changes), len(source.lines), {}, tuple(snapshots), source)
-    write_task(result, verify_task(result, rules), folder, decision.key)
+    verification = verify_task(quote(result), rules)
+    write_task(quote(result), quote(verification), folder, decision.key)
     return Outcome(str(raw), book.name, "cleaned", decision.reason, str(folder), changes=len(changes),
                    seconds=time.perf_counter() - start, warnings=book.warnings)
 
