@@ -52,7 +52,7 @@ def prefect_home() -> Path:
 def prefect_environment() -> None:
     """Offline, project-local Prefect settings, unless the user has set their own."""
     os.environ.setdefault("PREFECT_HOME", str(PROJECT / ".prefect"))
-    for name, value in server.OFFLINE_SETTINGS.items():
+    for name, value in {**server.OFFLINE_SETTINGS, **server.EPHEMERAL_SETTINGS}.items():
         os.environ.setdefault(name, value)
 
 

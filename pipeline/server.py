@@ -43,6 +43,10 @@ OFFLINE_SETTINGS = {
 }
 """Settings for a machine with no network beyond loopback: no telemetry, no promotions."""
 
+EPHEMERAL_SETTINGS = {"PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS": str(int(START_TIMEOUT))}
+"""Prefect waits 20 s for its temporary server, but a fresh database alone takes ~20 s to
+migrate here: on a loaded 2-core CI machine the main job timed out. Give it our server's time."""
+
 
 class ServerError(RuntimeError):
     """The server could not be started or stopped; the message says why and where the log is."""

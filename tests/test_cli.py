@@ -87,6 +87,19 @@ def test_cli_runs_the_prefect_flow_in_ephemeral_mode(cut_book, tmp_path):
         assert (tmp_path / "flow" / "cut" / name).read_text() == (tmp_path / "plain" / "cut" / name).read_text()
 
 
+def test_cli_gives_the_ephemeral_server_time_to_migrate_its_database(monkeypatch):
+    """Prefect's 20 s default timed out on a loaded CI machine; a user's own value still wins."""
+    from pipeline import cli
+
+    monkeypatch.setattr(os, "environ", dict(os.environ))
+    monkeypatch.delenv("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", raising=False)
+    cli.prefect_environment()
+    assert int(os.environ["PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS"]) >= 60
+    monkeypatch.setenv("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", "300")
+    cli.prefect_environment()
+    assert os.environ["PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS"] == "300"
+
+
 def test_cli_prefect_is_the_pinned_version():
     from importlib.metadata import version
 
