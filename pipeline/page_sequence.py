@@ -126,7 +126,7 @@ class CandidateReader:
         True
         """
         text = line.text.strip()
-        if not text or len(text) > MAX_TITLE or len(text.split()) > 8:
+        if not text or len(text) > MAX_TITLE:
             return None
         for form, pattern in (("bare", self.bare), ("head_first", self.first), ("head_last", self.last)):
             match = pattern.match(text)

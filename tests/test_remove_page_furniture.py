@@ -81,7 +81,12 @@ ARCHIVE_TEXT = (
 
 @pytest.mark.parametrize(
     "book_title, section_title, first_page",
-    [("The Last Struggle", "Better Fewer, But Better", 1), ("HISTORY OF THE PARTY", "CHAPTER SEVEN", 211)],
+    [
+        ("The Last Struggle", "Better Fewer, But Better", 1),
+        ("HISTORY OF THE PARTY", "CHAPTER SEVEN", 211),
+        # A long section title as the odd-page head: the archive's "Or is it a fierce lie about Moscow?"
+        ("Lenin's Last Writings", "Or is it a fierce lie about Moscow?", 95),
+    ],
 )
 def test_remove_page_furniture_learns_other_running_heads_without_rules(book_title, section_title, first_page):
     paragraphs = [f"{ARCHIVE_TEXT} Paragraph {i}." for i in range(60)]
