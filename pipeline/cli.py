@@ -8,6 +8,7 @@ Examples::
     python -m pipeline run --force --dask local # redo every book on a local Dask cluster
     python -m pipeline server start             # the dashboard at http://127.0.0.1:4200
     python -m pipeline serve --cron "0 3 * * *" # reprocess raw/ every night at 03:00
+    python -m pipeline why extremely            # which edit made this word, and on what evidence
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ import typer
 from . import server
 from .batch import Outcome, clean_books, expand_inputs, format_summary
 from .config import DEFAULT_RULES_DIR, load_config
+from .explain import ExplainError, book_folder, explain, occurrences
 from .process import check_skip
 from .reader import InputError
 from .rules import RulesError
@@ -209,6 +211,47 @@ def serve(
     except ValueError as exc:
         fail(str(exc))
         raise typer.Exit(2)
+
+
+@app.command()
+def why(
+    word: Annotated[Optional[str], typer.Argument(help="A word as the scan has it or as the clean text has it")] = None,
+    book: Annotated[Optional[str], typer.Option(help="Book folder under OUT; default: the only one")] = None,
+    line: Annotated[Optional[int], typer.Option(help="Only edits on this raw line")] = None,
+    page: Annotated[Optional[int], typer.Option(help="Only edits on this printed page")] = None,
+    out: Annotated[Path, typer.Option(help="Output folder the books were cleaned into")] = PROJECT / "clean",
+    limit: Annotated[int, typer.Option(help="Show at most this many edits (0: all)")] = 20,
+) -> None:
+    """Say why a word differs from the scan: every edit and review entry that touches it, with its evidence.
+
+    Reads OUT/<book>/changes.jsonl and review.tsv. Exit 1 when no edit matches
+    (the text there reads as in the scan), 2 when the output is missing.
+
+    Example: python -m pipeline why extremely
+    """
+    if word is None and line is None and page is None:
+        fail("give a word, --line or --page")
+        raise typer.Exit(2)
+    try:
+        folder = book_folder(out, book)
+        findings = explain(folder, word, line, page)
+    except ExplainError as exc:
+        fail(str(exc))
+        raise typer.Exit(2)
+    asked = " and ".join(
+        part for part in (repr(word) if word else "", f"raw line {line}" if line else "", f"page {page}" if page else "") if part
+    )
+    if not findings:
+        if word and line is None and page is None and not occurrences(folder, word):
+            typer.echo(f"{folder.name}: {word!r} is neither in book.md nor in any edit; check the spelling.")
+        else:
+            typer.echo(f"{folder.name}: no edit touches {asked}; there the text reads as in the scan.")
+        raise typer.Exit(1)
+    shown = findings if limit <= 0 else findings[:limit]
+    typer.echo(f"{folder.name}: {len(findings)} edit(s) and review entries touch {asked}:\n")
+    typer.echo("\n\n".join(f.describe() for f in shown))
+    if len(shown) < len(findings):
+        typer.echo(f"\n... {len(findings) - len(shown)} more; --limit 0 shows all, --page/--line narrow it.")
 
 
 @server_app.command("start")

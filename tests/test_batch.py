@@ -104,7 +104,7 @@ def test_cli_every_command_has_an_example_in_its_help():
     from pipeline.cli import app
 
     runner = CliRunner()
-    for command in (["run"], ["serve"], ["server", "start"], ["server", "stop"], ["server", "status"]):
+    for command in (["run"], ["serve"], ["why"], ["server", "start"], ["server", "stop"], ["server", "status"]):
         result = runner.invoke(app, [*command, "--help"], terminal_width=200)
         assert result.exit_code == 0, result.output
         assert "Example: python -m pipeline " + " ".join(command) in result.output, command
