@@ -181,6 +181,38 @@ def test_correct_ocr_words_splits_glued_words(text, expected, config):
 
 
 @pytest.mark.parametrize(
+    "text, expected",
+    [  # sentences of the book with a space put into a word, as OCR does when a letter is set wide
+        ("These words were not rhetorical, but a strictly prac tical proposal.",
+         "These words were not rhetorical, but a strictly practical proposal."),
+        ("it was because the post of secre tary, even though “general,” had",
+         "it was because the post of secretary, even though “general,” had"),
+        ("Lenin spoke in a small circle against this plan, expre ssing his fear",
+         "Lenin spoke in a small circle against this plan, expressing his fear"),
+        ("In July he begins slowly to reco ver.", "In July he begins slowly to recover."),
+    ],
+)
+def test_correct_ocr_words_joins_a_word_broken_by_a_space(text, expected, config):
+    out, changes, _ = run(text, config)
+    assert out == expected
+    assert [c.rule for c in changes] == ["split_word"]
+    assert "broken by a space" in changes[0].evidence
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "He would not come any more to the sessions of the Political Bureau",  # two words: never joined
+        "placed him de jure in the position which Sverdlov had occupied de facto",  # Latin, not one word
+        "General Secretary Stalin Dzhugashvili and Sergo Ordzhonikidze",  # names stay apart
+    ],
+)
+def test_correct_ocr_words_does_not_join_words_that_stand_apart(text, config):
+    out, changes, _ = run(text, config)
+    assert out == text and not [c for c in changes if c.rule == "split_word"]
+
+
+@pytest.mark.parametrize(
     "text, expected, rule",
     [
         ("{Lenin, Collected Works, vol. 45, pp. 607-08.]", "[Lenin, Collected Works, vol. 45, pp. 607-08.]", "citation_bracket"),

@@ -9,7 +9,10 @@ What becomes what, in this order, in each paragraph:
 2. ``glued_words``: two words joined by a misread space or a lost one,
    "founded.in" -> "founded in", "Azerbaidzhani,Turkestani" -> "Azerbaidzhani,
    Turkestani", when both parts are words.
-3. Every other token that is a word in no lexicon is a candidate: the English
+3. ``split_word``: a word broken by a misread space, "alw ays" -> "always",
+   when at least one piece is a word in no lexicon and together they make a
+   common word (two known words, "any more", stay apart).
+4. Every other token that is a word in no lexicon is a candidate: the English
    dictionary shipped with symspellpy, the book's own words (any word it uses
    twice; derived forms such as "semianarchist" or "planlessness" from a known
    prefix, suffix or compound), the archive transcriptions
@@ -626,6 +629,39 @@ def _decide_glued(token: Token, glued: regex.Match, lexicon: Lexicon) -> Decisio
     return None
 
 
+def split_words(tokens: list[Token], text: str, lexicon: Lexicon, unknown: list[bool]) -> dict[int, Decision]:
+    """Words broken by a misread space: "alw ays" -> "always", "prote st" -> "protest".
+
+    Two neighbours separated by one space, with no punctuation between, the
+    second in lower case, at least one of them a word in no lexicon, and
+    together a common English word or one the book prints twice. Two known
+    words are never joined ("any more" stays), and a piece must not be
+    corrected on its own first ("in troduce" is not "in produce"). Keyed by
+    the index of the first token.
+
+    >>> lex = build_lexicon(Counter(), Counter(), Config())
+    >>> tokens = tokenize("a cou ple of words, the questi ons")
+    >>> [(d.after, d.evidence) for d in split_words(tokens, "a cou ple of words, the questi ons", lex, [_unknown(t, lex) for t in tokens]).values()]
+    [('couple', "'cou ple' is 'couple' broken by a space: 'cou', 'ple' are not words"), ('questions', "'questi ons' is 'questions' broken by a space: 'questi', 'ons' are not words")]
+    """
+    found: dict[int, Decision] = {}
+    for i, (left, right) in enumerate(zip(tokens, tokens[1:])):
+        if i - 1 in found or left.skip or right.skip or left.trail or text[left.end : right.start] != " ":
+            continue
+        if not (unknown[i] or unknown[i + 1]) or not right.core.islower() or not _WORD.fullmatch(left.core + right.core):
+            continue
+        joined = (left.core + right.core).lower()
+        if not lexicon.target(joined) or lexicon.english.get(joined, 0) < SPLIT_MIN_COUNT and lexicon.book[joined] < 2:
+            continue
+        pieces = ", ".join(repr(t.core) for t, u in ((left, unknown[i]), (right, unknown[i + 1])) if u)
+        verdict = "are not words" if unknown[i] and unknown[i + 1] else "is not a word"
+        found[i] = Decision(
+            left.start, right.end, left.core + right.core, "split_word",
+            f"'{left.core} {right.core}' is '{left.core + right.core}' broken by a space: {pieces} {verdict}",
+        )
+    return found
+
+
 # --- the stage ------------------------------------------------------------------------------
 
 
@@ -691,13 +727,20 @@ def correct_paragraph(
         tokens = tokenize(paragraph.text)
     unknown = [_unknown(t, lexicon) for t in tokens]
     nearby = frozenset(t.core.lower() for t, u in zip(tokens, unknown) if not u)
-    decisions = [
-        decision
-        for i, token in enumerate(tokens)
-        if unknown[i] and (_GLUED.match(token.core) or not _foreign(unknown, tokens, i))
-        for decision in [decide(token, paragraph.text, lexicon, config, nearby)]
-        if decision
-    ]
+    joins = split_words(tokens, paragraph.text, lexicon, unknown)
+    for i in joins:
+        unknown[i] = unknown[i + 1] = False
+    decisions = sorted(
+        [
+            decision
+            for i, token in enumerate(tokens)
+            if unknown[i] and (_GLUED.match(token.core) or not _foreign(unknown, tokens, i))
+            for decision in [decide(token, paragraph.text, lexicon, config, nearby)]
+            if decision
+        ]
+        + list(joins.values()),
+        key=lambda d: d.start,
+    )
     original, review, shift = paragraph, [], 0
     for d in decisions:
         if d.after is None:
