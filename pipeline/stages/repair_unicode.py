@@ -3,9 +3,9 @@
 ftfy fixes mojibake, Latin ligatures (ﬁ -> fi), control characters and
 normalises to NFC; curly quotes and em dashes stay as the book prints them.
 A junk line (a mirrored library stamp, specks read as letters) is removed
-when too few of its tokens are word-like, and a lone speck at a line's edge
-("_ Lenin and") when rules/stray_marks.tsv names it; the removed text stays
-in the change log.
+when too few of its tokens are word-like, and a lone speck at a line's edge:
+a symbol no word carries ("•", "~"), or a mark rules/stray_marks.tsv names
+("_ Lenin and"); the removed text stays in the change log.
 
 >>> from pipeline.model import Book, Line
 >>> from pipeline.config import Config
@@ -137,20 +137,41 @@ def _blocks(lines: list[Line]) -> list[list[Line]]:
     return blocks
 
 
-def strip_stray_marks(text: str, config: Config) -> tuple[str, list[tuple[int, str]]]:
-    """Remove lone speck characters at the line's edges; return the text and (column, mark) removed.
+_SPECK = regex.compile(r"^(?![©®°™§¶†‡])[\p{So}\p{Sk}•¦~]$")
+"""A lone symbol that no word or sentence carries: "•", "~", "■", "¦", "`". Marks that
+mean something on their own (© 1975, a degree, a section, a dagger note) are not specks;
+"|" is one only at a line's end, since at its start it is often a misread "I"."""
 
-    >>> strip_stray_marks("_ Lenin and the Party", Config(stray_marks=frozenset({("_", "start")})))
-    ('Lenin and the Party', [(0, '_ ')])
+
+def speck(token: str, where: str, config: Config) -> str | None:
+    """Why a lone token at a line's ``where`` ("start"/"end") is a speck, or None.
+
+    >>> speck("•", "end", Config()), speck("|", "start", Config()), speck("©", "start", Config())
+    ("a lone '•' at the line's end: a symbol no word carries", None, None)
+    """
+    if (token, where) in config.stray_marks:
+        return "rules/stray_marks.tsv: lone speck at the line's edge"
+    if _SPECK.match(token) or (token == "|" and where == "end"):
+        return f"a lone {token!r} at the line's {where}: a symbol no word carries"
+    return None
+
+
+def strip_stray_marks(text: str, config: Config) -> tuple[str, list[tuple[int, str, str]]]:
+    """Remove lone speck characters at the line's edges; return the text and (column, mark, why) removed.
+
+    >>> strip_stray_marks("_ Lenin and the Party ~", Config(stray_marks=frozenset({("_", "start")})))[0]
+    'Lenin and the Party'
     """
     removed = []
     head, sep, rest = text.partition(" ")
-    if sep and (head, "start") in config.stray_marks:
-        removed.append((0, head + sep))
+    why = speck(head, "start", config) if sep else None
+    if why:
+        removed.append((0, head + sep, why))
         text = rest.lstrip(" ")
     body, sep, tail = text.rpartition(" ")
-    if sep and (tail, "end") in config.stray_marks:
-        removed.append((len(body), sep + tail))
+    why = speck(tail, "end", config) if sep else None
+    if why:
+        removed.append((len(body), sep + tail, why))
         text = body.rstrip(" ")
     return text, removed
 
@@ -167,12 +188,10 @@ def repair_unicode(book: Book, config: Config) -> tuple[Book, list[Change]]:
                 rule = "ftfy:" + ",".join(name for _, name in steps)
                 changes.append(Change(STAGE, rule, line.number, line.page, text, fixed))
                 line = Line(line.number, fixed, line.page)
-        if config.stray_marks:
-            stripped, marks = strip_stray_marks(line.text, config)
-            for column, mark in marks:
-                changes.append(Change(STAGE, "stray_mark", line.number, line.page, mark, "",
-                                      "rules/stray_marks.tsv: lone speck at the line's edge", column))
-            line = Line(line.number, stripped, line.page)
+        stripped, marks = strip_stray_marks(line.text, config)
+        for column, mark, why in marks:
+            changes.append(Change(STAGE, "stray_mark", line.number, line.page, mark, "", why, column))
+        line = Line(line.number, stripped, line.page)
         repaired.append(line)
     dropped: set[int] = set()
     capitals = recurring_capitals(repaired)
