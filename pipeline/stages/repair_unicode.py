@@ -139,19 +139,19 @@ def _blocks(lines: list[Line]) -> list[list[Line]]:
 
 _SPECK = regex.compile(r"^(?![©®°™§¶†‡])[\p{So}\p{Sk}•¦~]$")
 """A lone symbol that no word or sentence carries: "•", "~", "■", "¦", "`". Marks that
-mean something on their own (© 1975, a degree, a section, a dagger note) are not specks;
-"|" is one only at a line's end, since at its start it is often a misread "I"."""
+mean something on their own (© 1975, a degree, a section, a dagger note) are not specks,
+nor is "|": OCR reads "I" and "]" as a bar ("| was", "by the editor. |" closing a "[")."""
 
 
 def speck(token: str, where: str, config: Config) -> str | None:
     """Why a lone token at a line's ``where`` ("start"/"end") is a speck, or None.
 
-    >>> speck("•", "end", Config()), speck("|", "start", Config()), speck("©", "start", Config())
+    >>> speck("•", "end", Config()), speck("|", "end", Config()), speck("©", "start", Config())
     ("a lone '•' at the line's end: a symbol no word carries", None, None)
     """
     if (token, where) in config.stray_marks:
         return "rules/stray_marks.tsv: lone speck at the line's edge"
-    if _SPECK.match(token) or (token == "|" and where == "end"):
+    if _SPECK.match(token):
         return f"a lone {token!r} at the line's {where}: a symbol no word carries"
     return None
 
