@@ -22,7 +22,14 @@ from .model import Paragraph
 
 _NOTE_START = regex.compile(r"^(?P<number>\d{1,3})\.\s+")
 # A mark glued to the end of a word or its punctuation, before a space, a dash, punctuation or the end.
-_MARK = regex.compile(r"(?<=[\p{L}\p{N}](?P<punct>[.,;:’”')\]]{0,3}|[.,;:’”')\]]{1,3} [’”]))(?P<mark>\d{1,3}|[!?°®ë’'*]{1,3})(?=[\s—;,.:)”]|$)")
+_MARK = regex.compile(
+    r"(?<=[\p{L}\p{N}](?P<punct>[.,;:’”')\]]{0,3}|[.,;:’”')\]]{1,3} [’”]))(?P<mark>[\d!?°®ë’'*]{1,3})(?=[\s—;,.:)”]|$)"
+)
+_ABBREVIATION = regex.compile(r"(?<![\p{L}.])(?:etc|e\.g|i\.e|viz|cf)\.$", regex.IGNORECASE)
+# A number set apart at a paragraph's end after an ellipsis or a closing quote: "remark from Radek... 17".
+_LOOSE_MARK = regex.compile(r"(?<=(?:\.\.\.|[”’]) )(?P<mark>\d{1,2})\s*$")
+# Junk no text has, set apart by a space: "Comrade Lenin’s ë which", "Mussavatists, ° and".
+_SPACED_JUNK = regex.compile(r"(?<=[\p{L}\p{P}] )(?P<mark>[°®ë]{1,2})(?=\s|$)")
 
 ORDINARY_PUNCTUATION = frozenset({"?", "!", "’", "'"})
 """Marks that are also ordinary punctuation: candidates only where they are out of place.
@@ -100,17 +107,23 @@ def find_marks(paragraphs: Sequence[Paragraph], indexes: Sequence[int]) -> list[
         for m in _MARK.finditer(text):
             before = text[m.start() - 1] if m.start() else ""
             glued_to = text[m.start() - len(m["punct"]) - 1]
-            if before.isdigit() or (glued_to.isdigit() and not regex.search(r"[)\]”’]", m["punct"])):
-                continue  # "34", "4.5": a number; but "(1922),9" is a mark after a bracket
+            if before.isdigit() or (glued_to.isdigit() and m["mark"].isdigit() and not regex.search(r"[)\]”’]", m["punct"])):
+                continue  # "34", "4.5": a number; but "(1922),9" and "in 1956.'" are marks
             # "companies!; we": the sentence goes on; "parliamentarism?” he" is ordinary.
             following = regex.match(r"[;,:]?\s+(\p{L})", text[m.end() :])
+            # "harmful, etc.?" asks a question: the full stop is the abbreviation's.
+            stop = bool(regex.search(r"[.,;:]", m["punct"])) and not _ABBREVIATION.search(text, 0, m.start())
             marks.append(
                 Mark(
                     i, m.start(), m.end(), m["mark"], before.isalpha(),
-                    bool(regex.search(r"[.,;:]", m["punct"])), bool(following and following[1].islower()),
+                    stop, bool(following and following[1].islower()),
                     text[max(0, m.start() - 80) : m.start()],
                 )
             )
+        loose = [m for m in (_LOOSE_MARK.search(text), *_SPACED_JUNK.finditer(text)) if m]
+        for m in loose:
+            marks.append(Mark(i, m.start(), m.end("mark"), m["mark"], False, True, False, text[max(0, m.start() - 80) : m.start()]))
+    marks.sort(key=lambda mark: (mark.paragraph, mark.start))
     return marks
 
 
@@ -124,7 +137,7 @@ def readings(mark: Mark, look_alikes: Mapping[str, str]) -> tuple[int | None, fl
     """
     if mark.text.isdigit():
         return int(mark.text), SCORE_DIGITS, "digits"
-    digits = "".join(look_alikes.get(c, "") for c in mark.text)
+    digits = "".join(c if c.isdigit() else look_alikes.get(c, "") for c in mark.text)  # "!4" reads 14
     value = int(digits) if len(digits) == len(mark.text) else None
     return value, SCORE_READING, "look-alike"
 
@@ -217,3 +230,44 @@ def align(
         else:
             i -= 1
     return links[::-1]
+
+
+def drop_ambiguous(links: Sequence[Link], numbers: Sequence[int]) -> tuple[list[Link], dict[int, str]]:
+    """Keep a junk link only where the sequence forces it; say why the others went.
+
+    Junk ("®", a stray "?") carries no number: the alignment places it by
+    order alone. That holds only when the junk marks between two certain
+    links are exactly as many as the notes left open there. With fewer, a
+    lost mark shifts them and each may stand one note off (in Part II three
+    junk marks for notes 2-6 would all be placed, and two would be wrong), so
+    none of them is linked.
+
+    >>> mark = Mark(0, 0, 1, "?", False, True, False)
+    >>> links = [Link(1, mark, "digits", True), Link(2, mark, "junk", False), Link(4, mark, "digits", True)]
+    >>> kept, why = drop_ambiguous(links, [1, 2, 3, 4])
+    >>> [l.number for l in kept], why[3]
+    ([1, 4], 'junk marks could stand for notes 2-3 (1 mark for 2 notes between note 1 and note 4); which is which is a guess')
+    """
+    certain = sorted(link.number for link in links if link.certain)
+    first, last = min(numbers, default=0), max(numbers, default=0)
+    kept, reasons = [], {}
+    for link in links:
+        if link.certain:
+            kept.append(link)
+            continue
+        lo = max((n for n in certain if n < link.number), default=first - 1)
+        hi = min((n for n in certain if n > link.number), default=last + 1)
+        open_ = [n for n in numbers if lo < n < hi]
+        junk = sum(1 for other in links if not other.certain and lo < other.number < hi)
+        if junk == len(open_):
+            kept.append(link)
+            continue
+        left = f"note {lo}" if lo >= first else "the part's start"
+        right = f"note {hi}" if hi <= last else "its last note"
+        why = (
+            f"junk marks could stand for notes {open_[0]}-{open_[-1]} ({junk} mark{'s' if junk > 1 else ''} for "
+            f"{len(open_)} notes between {left} and {right}); which is which is a guess"
+        )
+        reasons.update((n, why) for n in open_)
+    return kept, reasons
+

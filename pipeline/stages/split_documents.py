@@ -39,7 +39,7 @@ from ..config import Config
 from ..contents import Entry, find_contents, locate, parse_contents, title_score
 from ..lexicon import word_counts
 from ..model import Book, Change, Document, NoteEntry, Paragraph, ReviewItem, change_in
-from ..notes import Link, align, find_marks, parse_notes
+from ..notes import Link, align, drop_ambiguous, find_marks, parse_notes
 
 STAGE = "split_documents"
 
@@ -173,7 +173,9 @@ def link_notes(
         notes = parse_notes(paragraphs, range(notes_doc.first, notes_doc.end))
         citing = [d for d in documents if d.part == notes_doc.part and d.kind != "notes"]
         body = [i for d in citing for i in range(d.first, d.end) if i not in d.source_paragraphs]
-        links = align(find_marks(paragraphs, body), notes, config.note_marks, common)
+        links, dropped = drop_ambiguous(
+            align(find_marks(paragraphs, body), notes, config.note_marks, common), [n.number for n in notes]
+        )
         by_number: dict[int, Link] = {link.number: link for link in links}
         shift: dict[int, int] = defaultdict(int)
         for link in links:
@@ -198,7 +200,8 @@ def link_notes(
                 evidence = link.evidence
                 linked = paragraphs[link.mark.paragraph].locate(link.mark.start)[0]
             else:
-                evidence, linked = "no reference mark found where the sequence expects it", None
+                evidence = dropped.get(note.number, "no reference mark found where the sequence expects it")
+                linked = None
             certain = bool(link and doc and link.certain)
             note_entries.append(NoteEntry(note.number, note.text, line, linked, doc.number if doc else None, evidence, certain))
         entries[notes_doc.number] = tuple(note_entries)
