@@ -40,6 +40,8 @@ MIN_PAGE_LINES = 12
 RUNNING_TITLE_MIN = 3
 """A title seen on this many candidates is a running title."""
 
+_DIGIT = regex.compile(r"[0-9]")
+
 WEIGHT_RUNNING, WEIGHT_BARE, WEIGHT_OTHER = 2.0, 1.0, 0.5
 SKIP_COST = 1.5
 
@@ -128,6 +130,9 @@ class CandidateReader:
         text = line.text.strip()
         if not text or len(text) > MAX_TITLE:
             return None
+        words = text.split()
+        if not _DIGIT.search(words[0] + words[-1]):
+            return None  # the folio stands first or last and has a digit: most lines stop here, cheaply
         for form, pattern in (("bare", self.bare), ("head_first", self.first), ("head_last", self.last)):
             match = pattern.match(text)
             if match:
