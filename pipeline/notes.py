@@ -2,13 +2,15 @@
 
 The book prints superscript note numbers; OCR reads them as digits glued to
 a word ("capitalism.2"), as look-alike marks ("Kamenev?" for 2, "proved,'"
-for 1, "Dzhugashvili,!°" for 10) or as junk ("®"). Each part numbers its
-notes 1, 2, 3… through its documents, so the references must appear in that
-order: the references are chosen by aligning the candidate marks with the
-sequence of note numbers (dynamic programming), preferring real digits, then
-marks whose look-alike reading is the expected number, then pure junk that
-fills a single gap. A plain "?" or "’" is taken only when it reads as the
-number the sequence expects there, so ordinary questions stay questions.
+for 1, "Dzhugashvili,!°" for 10, "congress.”!4" for 14), as junk ("®"), or
+set apart by a space ("Radek... 17", "Mussavatists, °"). Each part numbers
+its notes 1, 2, 3… through its documents, so the references must appear in
+that order: the references are chosen by aligning the candidate marks with
+the sequence of note numbers (dynamic programming), preferring real digits,
+then marks whose look-alike reading is the expected number, then pure junk
+that fills a gap, which is kept only where the sequence forces it
+(:func:`drop_ambiguous`). A plain "?" or "’" is taken only when it reads as
+the number the sequence expects there, so ordinary questions stay questions.
 """
 
 from __future__ import annotations
@@ -120,8 +122,7 @@ def find_marks(paragraphs: Sequence[Paragraph], indexes: Sequence[int]) -> list[
                     text[max(0, m.start() - 80) : m.start()],
                 )
             )
-        loose = [m for m in (_LOOSE_MARK.search(text), *_SPACED_JUNK.finditer(text)) if m]
-        for m in loose:
+        for m in filter(None, (_LOOSE_MARK.search(text), *_SPACED_JUNK.finditer(text))):
             marks.append(Mark(i, m.start(), m.end("mark"), m["mark"], False, True, False, text[max(0, m.start() - 80) : m.start()]))
     marks.sort(key=lambda mark: (mark.paragraph, mark.start))
     return marks
