@@ -36,7 +36,7 @@ FIXED = {
     (284, "founded.in"), (499, "nota"), (950, "Ordzhonikdze"), (989, "the"), (1056, "proceeeded."),
     (1095, "oppositonists,"), (1112, "Illyich"), (1274, "Contro]"), (1290, "Opposition,,"), (1409, "Progess"),
     (1545, "itis"), (2215, "extrernely"), (2487, "mc,"), (2630, "the the"), (3223, "24,1922"), (3251, "HI."),
-    (3400, "{Lenin,"), (3406, "IT,"), (3541, "Cental"), (4123, "29,1922"), (4148, "exient"), (4177, "{Lenin,"),
+    (3400, "{Lenin,"), (3406, "IT,"), (3990, "editor. |"), (3541, "Cental"), (4123, "29,1922"), (4148, "exient"), (4177, "{Lenin,"),
     (4309, "beeoming"), (4338, "lt"), (4467, "{Lenin,"), (5034, "coiusummating"), (5165, "{Lenin,"),
     (5306, "likea"), (5317, "carrections—we"), (5465, "apppeared"), (5693, "tor"), (5976, "(Trotsky,"),
     (6087, "{[Lenin,"), (6156, "{Lenin,"), (6184, "{Lenin,"), (6477, "{Lenin,"), (6492, "shal]"),
@@ -221,6 +221,8 @@ def test_correct_ocr_words_does_not_join_words_that_stand_apart(text, config):
         ("interrupt Stalin during the the reading", "interrupt Stalin during the reading", "duplicated_the"),
         ("the letter of December 24,1922 Stalin", "the letter of December 24, 1922 Stalin", "date_comma_space"),
         ("is my earnest request the you should", "is my earnest request that you should", "request_that"),
+        ("[The Trotsky Papers, ed. by Jan Meijer, vol. 2, pp. 730-34. Translated from Russian by the editor. |",
+         "[The Trotsky Papers, ed. by Jan Meijer, vol. 2, pp. 730-34. Translated from Russian by the editor.]", "citation_close"),
     ],
 )
 def test_correct_ocr_words_applies_scanno_rule(text, expected, rule, config):
