@@ -24,11 +24,10 @@ import json
 import os
 import statistics
 import sys
-import time
 import tracemalloc
 from pathlib import Path
 
-from common import BOOK, PROJECT, run_python, subprocess_env, temporary_folder
+from common import BOOK, run_python, subprocess_env, temporary_folder
 
 COLD = """
 import json, resource, sys, time
