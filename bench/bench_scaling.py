@@ -35,11 +35,12 @@ MODES = ("serial", "process-pool", "prefect-process", "prefect-thread")
 
 def clean_one(path: str, out: str) -> int:
     """Clean one raw file into OUT/<name>/ as the CLI does; the number of changes."""
-    from pipeline.config import load_config
-    from pipeline.output import render, write_outputs
-    from pipeline.process import clean_file
+    from pipeline.rules import load_config
+    from pipeline.run.render import render, write_outputs
+    from pipeline.reader import read_book
+    from pipeline.stages import run_stages
 
-    result = clean_file(Path(path), load_config())
+    result = run_stages(read_book(Path(path)), load_config())
     write_outputs(Path(out) / Path(path).stem, render(result))
     return len(result.changes)
 

@@ -32,15 +32,16 @@ from common import BOOK, run_python, subprocess_env, temporary_folder
 COLD = """
 import json, resource, sys, time
 t0 = time.perf_counter()
-from pipeline.config import load_config
-from pipeline.process import clean_file
+from pipeline.rules import load_config
+from pipeline.reader import read_book
+from pipeline.stages import run_stages
 import pipeline.spelling as spelling
 if len(sys.argv) > 2:  # an empty cache folder: the index is built as on a first run
     from pathlib import Path
     spelling.cache_file = lambda: Path(sys.argv[2]) / "index.pickle"
 t1 = time.perf_counter()
 config = load_config()
-result = clean_file(sys.argv[1], config)
+result = run_stages(read_book(sys.argv[1]), config)
 t2 = time.perf_counter()
 print(json.dumps({"import": t1 - t0, "total": t2 - t1, "stages": result.timings,
                   "maxrss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}))
@@ -60,7 +61,7 @@ print(json.dumps({"seconds": seconds, "maxrss_mb": resource.getrusage(resource.R
 FLOW = """
 import json, sys, time
 t0 = time.perf_counter()
-from pipeline.flow import clean_raw
+from pipeline.ops.flow import clean_raw
 t1 = time.perf_counter()
 clean_raw([sys.argv[1]], sys.argv[2] + "/a", None, [])
 t2 = time.perf_counter()
@@ -84,8 +85,9 @@ def measured(command: list[str], env: dict[str, str]) -> dict:
 
 
 def main(book: Path) -> None:
-    from pipeline.config import load_config
-    from pipeline.process import clean_file
+    from pipeline.rules import load_config
+    from pipeline.reader import read_book
+    from pipeline.stages import run_stages
 
     mb = book.stat().st_size / 1e6
     print(f"book: {book.name} ({mb:.2f} MB, {sum(1 for _ in book.open(encoding='utf-8'))} lines), "
@@ -105,8 +107,8 @@ def main(book: Path) -> None:
         print("\n".join(rows))
 
         config = load_config()
-        clean_file(book, config)  # first-use loads
-        runs = [clean_file(book, config) for _ in range(5)]
+        run_stages(read_book(book), config)  # first-use loads
+        runs = [run_stages(read_book(book), config) for _ in range(5)]
         totals = [sum(r.timings.values()) for r in runs]
         median = statistics.median(totals)
         print(f"\nwarm, same process, 5 runs: median {median:.2f} s (min {min(totals):.2f}, max {max(totals):.2f}), "
@@ -116,7 +118,7 @@ def main(book: Path) -> None:
             t = statistics.median(r.timings[name] for r in runs)
             print(f"| {name} | {t:.3f} | {t / median:.0%} |")
         tracemalloc.start()
-        clean_file(book, config)
+        run_stages(read_book(book), config)
         _, peak = tracemalloc.get_traced_memory()
         tracemalloc.stop()
         print(f"peak Python allocations during a warm run (tracemalloc): {peak / 1e6:.0f} MB "

@@ -19,8 +19,9 @@ PROJECT = Path(__file__).resolve().parent.parent
 if str(PROJECT) not in sys.path:
     sys.path.insert(0, str(PROJECT))
 
-from pipeline.align import WORD, align  # noqa: E402
-from pipeline.config import Config, load_config  # noqa: E402
+from pipeline.verification.align import WORD, align  # noqa: E402
+from pipeline.config import Config
+from pipeline.rules import load_config  # noqa: E402
 from pipeline.verification import Rates, rates  # noqa: E402
 
 BOOK = PROJECT / "raw" / "lenins-fight-against-stalinism.txt"

@@ -35,10 +35,10 @@ from collections import Counter
 
 from common import ARCHIVE, BOOK, PROJECT, add, aligned_indexes, pooled, table, trim
 
-from pipeline.align import words
-from pipeline.config import load_config
-from pipeline.normalise import equivalent, load_spelling, normalise, strip_markers
-from pipeline.process import run_stages
+from pipeline.verification.align import words
+from pipeline.rules import load_config
+from pipeline.verification.normalise import equivalent, load_spelling, normalise, strip_markers
+from pipeline.stages import run_stages
 from pipeline.reader import read_book
 from pipeline.verification import Classifier, load_archive, load_confusions, match, rates
 

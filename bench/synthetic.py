@@ -34,10 +34,10 @@ from pathlib import Path
 from common import ARCHIVE, add, aligned_indexes, generic_config, pooled, score, table, temporary_folder, tokens
 from peers import load_symspell, regex_peer, symspell_peer
 
-from pipeline.align import words
-from pipeline.degrade import BOOK_TITLES, HEAVY, DegradedBook, Noise, archive_paragraphs, degrade
-from pipeline.output import render_markdown
-from pipeline.process import run_stages
+from pipeline.verification.align import words
+from synthetic.degrade import BOOK_TITLES, HEAVY, DegradedBook, Noise, archive_paragraphs, degrade
+from pipeline.run.render import render_markdown
+from pipeline.stages import run_stages
 from pipeline.reader import read_book
 
 SEEDS = (1, 2, 3, 4, 5)

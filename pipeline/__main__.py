@@ -1,5 +1,5 @@
 """``python -m pipeline``: the command line."""
 
-from .cli import app
+from pipeline.cli import app
 
 app()

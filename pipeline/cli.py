@@ -1,4 +1,4 @@
-"""Command line: a thin layer over the library (``batch``, ``cache``, ``server``, ``flow``).
+"""Command line: a thin layer over the library (``run``), the Prefect layer (``ops``) and the change log.
 
 Examples::
 
@@ -8,11 +8,13 @@ Examples::
     python -m pipeline run --force --dask local # redo every book on a local Dask cluster
     python -m pipeline server start             # the dashboard at http://127.0.0.1:4200
     python -m pipeline serve --cron "0 3 * * *" # reprocess raw/ every night at 03:00
+    python -m pipeline trigger                  # run the served deployment now
     python -m pipeline why extremely            # which edit made this word, and on what evidence
 """
 
 from __future__ import annotations
 
+import logging
 import os
 import sys
 from pathlib import Path
@@ -20,47 +22,78 @@ from typing import Annotated, Optional
 
 import typer
 
-from . import server
-from .batch import Outcome, clean_books, expand_inputs, format_summary
-from .config import DEFAULT_RULES_DIR, load_config
-from .explain import ExplainError, book_folder, explain, occurrences
-from .process import check_skip
-from .reader import InputError
-from .rules import RulesError
-from .server import ServerError
-from .stages import STAGES
+from pipeline import __version__
+from pipeline.changelog.explain import ExplainError, book_folder, explain, occurrences
+from pipeline.locations import ARCHIVE_DIR, CLEAN_DIR, PREFECT_HOME, RAW_GLOB, RULES_DIR
+from pipeline.ops import server
+from pipeline.ops.server import ServerError
+from pipeline.reader import InputError
+from pipeline.rules import RulesError, load_config
+from pipeline.run.batch import clean_books, expand_inputs, format_summary
+from pipeline.run.book import Hooks, Outcome
+from pipeline.run.names import Job, plan
+from pipeline.run.options import RunOptions
+from pipeline.stages import STAGES
 
-PROJECT = Path(__file__).resolve().parent.parent
-RAW_GLOB = str(PROJECT / "raw" / "*.txt")
-
-app = typer.Typer(add_completion=False, no_args_is_help=True, help="Clean the OCR text of scanned books.")
+CONTEXT = {"help_option_names": ["-h", "--help"]}
+app = typer.Typer(add_completion=False, no_args_is_help=True, context_settings=CONTEXT,
+                  help="Clean the OCR text of scanned books: raw/ in, clean/ out, every edit logged.")
 server_app = typer.Typer(
-    add_completion=False, no_args_is_help=True,
+    add_completion=False, no_args_is_help=True, context_settings=CONTEXT,
     help="Start, stop or check the local Prefect server that keeps the dashboard (http://127.0.0.1:4200).",
 )
 app.add_typer(server_app, name="server")
+RUN_LOG = "pipeline-runs.log"
+"""Prefect's full log of the runs started from this command line (tracebacks included), under PREFECT_HOME."""
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"ocr-cleanup-pipeline {__version__}")
+        raise typer.Exit()
 
 
 @app.callback()
-def main() -> None:
+def main(
+    version: Annotated[bool, typer.Option("--version", callback=_version, is_eager=True, help="Print the version and exit")] = False,
+) -> None:
     """Clean the OCR text of scanned books: raw/ in, clean/ out, every edit logged."""
 
 
 def prefect_home() -> Path:
     """Where Prefect keeps its database and our server's pid/status files: $PREFECT_HOME or .prefect/."""
-    return Path(os.environ.get("PREFECT_HOME") or PROJECT / ".prefect")
+    return Path(os.environ.get("PREFECT_HOME") or PREFECT_HOME)
 
 
-def prefect_environment() -> None:
-    """Offline, project-local Prefect settings, unless the user has set their own."""
-    os.environ.setdefault("PREFECT_HOME", str(PROJECT / ".prefect"))
+def prefect_environment(verbose: bool = False) -> None:
+    """Offline, project-local Prefect settings, unless the user has set their own.
+
+    Prefect's own console log is kept for ``--verbose``: by default a run
+    prints one line per book, and the full log (tracebacks included) goes to
+    the dashboard and to ``PREFECT_HOME/pipeline-runs.log``.
+    """
+    os.environ.setdefault("PREFECT_HOME", str(PREFECT_HOME))
     for name, value in {**server.OFFLINE_SETTINGS, **server.EPHEMERAL_SETTINGS}.items():
         os.environ.setdefault(name, value)
+    if not verbose:
+        os.environ.setdefault("PREFECT_LOGGING_HANDLERS_CONSOLE_LEVEL", "CRITICAL")
 
 
-def connect_to_server() -> str | None:
+def log_runs_to_file() -> Path:
+    """Add a file handler to Prefect's loggers, so what the terminal does not show is kept."""
+    path = prefect_home() / RUN_LOG
+    path.parent.mkdir(parents=True, exist_ok=True)
+    handler = logging.FileHandler(path, encoding="utf-8")
+    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)-7s %(name)s: %(message)s"))
+    logging.getLogger("prefect").addHandler(handler)
+    return path
+
+
+def connect_to_server(verbose: bool = False) -> str | None:
     """Point Prefect at the user's server, or at ours if one runs; None means ephemeral mode."""
-    prefect_environment()
+    prefect_environment(verbose)
+    if not os.environ.get("PREFECT_API_URL", "x"):  # set but empty: Prefect's event client would fail on it
+        del os.environ["PREFECT_API_URL"]
     if os.environ.get("PREFECT_API_URL"):
         return os.environ["PREFECT_API_URL"]
     url = server.running_api_url(prefect_home())
@@ -73,59 +106,84 @@ def fail(message: str) -> None:
     typer.echo(f"error: {message}", err=True)
 
 
-def report(outcome: Outcome) -> None:
+def report(outcome: Outcome, echo=None) -> None:
     """A book's line on stdout, or its error on stderr; then its warnings (stderr)."""
     if outcome.failed:
-        typer.echo(f"error: {outcome.reason}", err=True)
+        (echo or (lambda text: typer.echo(text, err=True)))(f"error: {outcome.reason}")
     else:
-        typer.echo(outcome.line())
+        (echo or typer.echo)(outcome.line())
     for warning in outcome.warnings:
-        typer.echo(f"warning: {warning}", err=True)
+        (echo or (lambda text: typer.echo(text, err=True)))(f"warning: {warning}")
 
 
-def clean_with_progress(paths, out, rules, config, skip_names, force) -> list[Outcome]:
-    """The books in turn without Prefect, with a progress bar per book and stage on a terminal.
+def clean_with_progress(jobs: list[Job], options: RunOptions, config) -> list[Outcome]:
+    """The books in turn without Prefect, with a progress display on a terminal.
 
-    Rich draws the bars only on an interactive terminal (not in logs or
-    pipes), and removes them when done, leaving the per-book lines.
+    The display (on stderr, only when it is a terminal) shows the books done
+    and the current book's step: the cache check, reading, each stage, the
+    archive check and the writing. Lines about finished books are printed
+    through it, above the bars, so nothing is overwritten; the bars vanish
+    when the run ends.
     """
     from rich.console import Console
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-    names = [name for name in STAGES if name not in skip_names]
-    columns = (TextColumn("{task.description:<48}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
-    with Progress(*columns, console=Console(stderr=True), transient=True) as progress:
-        books = progress.add_task("books", total=len(paths))
-        stages = progress.add_task("", total=len(names), visible=False)
+    console = Console(stderr=True)
+    if not console.is_terminal:
+        return clean_books(jobs, options, config, lambda job: Hooks(on_wait=_warn, on_note=_warn), report)
+    phases = ["check_cache", "read_book", *(n for n in STAGES if n not in options.skip), "verify_against_archive",
+              "write_outputs"]
+    columns = (TextColumn("{task.description:<56}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
+    same_terminal = sys.stdout.isatty()
+    with Progress(*columns, console=console, transient=True, redirect_stdout=False, redirect_stderr=False) as progress:
+        books = progress.add_task("books", total=len(jobs))
+        steps = progress.add_task("", total=len(phases), visible=False)
 
-        def on_book(path: Path):
-            progress.reset(stages, total=len(names), description=f"{Path(path).stem}: cache check", visible=True)
+        def echo(text: str) -> None:
+            progress.console.print(text, markup=False, highlight=False, soft_wrap=True)
 
-            def on_stage(name: str) -> None:
-                progress.update(stages, completed=names.index(name), description=f"{Path(path).stem}: {name}")
+        def hooks_for(job: Job) -> Hooks:
+            progress.reset(steps, total=len(phases), description=f"{job.name}: check_cache", visible=True)
 
-            return on_stage
+            def on_phase(name: str) -> None:
+                progress.update(steps, completed=phases.index(name), description=f"{job.name}: {name}")
+
+            return Hooks(on_phase=on_phase, on_wait=lambda m: echo(f"note: {m}"), on_note=lambda m: echo(f"note: {m}"))
 
         def on_done(outcome: Outcome) -> None:
-            progress.update(stages, visible=False)
+            progress.update(steps, visible=False)
             progress.advance(books)
-            report(outcome)  # Progress redirects stdout, so the line lands above the bars
+            if same_terminal:
+                report(outcome, echo)
+            else:
+                report(outcome)
 
-        return clean_books(paths, out, rules, config, skip_names, force, on_book, on_done)
+        return clean_books(jobs, options, config, hooks_for, on_done)
+
+
+def _warn(message: str) -> None:
+    typer.echo(f"note: {message}", err=True)
+
+
+def _options(out: Path, rules: Path, archive: Optional[Path], no_archive: bool, skip, force: bool) -> RunOptions:
+    return RunOptions(out, rules, None if no_archive else archive, tuple(skip or ()), force)
 
 
 @app.command()
 def run(
     files: Annotated[Optional[list[str]], typer.Argument(help="Raw OCR files or globs; default: every raw/*.txt")] = None,
-    out: Annotated[Path, typer.Option(help="Output folder; each book gets OUT/<book>/")] = PROJECT / "clean",
-    rules: Annotated[Path, typer.Option(help="Rules folder")] = DEFAULT_RULES_DIR,
+    out: Annotated[Path, typer.Option(help="Output folder; each book gets OUT/<book>/")] = CLEAN_DIR,
+    rules: Annotated[Path, typer.Option(help="Rules folder")] = RULES_DIR,
+    archive: Annotated[Path, typer.Option(help="Archive transcriptions to check against")] = ARCHIVE_DIR,
+    no_archive: Annotated[bool, typer.Option("--no-archive", help="No archive check, no archive words")] = False,
     skip: Annotated[Optional[list[str]], typer.Option(help="Stage to skip (repeatable)")] = None,
     no_prefect: Annotated[bool, typer.Option("--no-prefect", help="Run the stages directly, without Prefect")] = False,
     force: Annotated[bool, typer.Option("--force", help="Clean every book again, even if its cache key is unchanged")] = False,
     dask: Annotated[Optional[str], typer.Option(
         metavar="ADDRESS", help="Run the books on a Dask cluster: its scheduler address, or 'local' for 2 local workers")] = None,
+    verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Show Prefect's own log on the terminal")] = False,
 ) -> None:
-    """Clean raw files into OUT/<book>/ (book.md, paragraphs.jsonl, changes.jsonl, stats.json).
+    """Clean raw files into OUT/<book>/ (book.md, documents, changes.jsonl, review.tsv, stats.json, ...).
 
     A book whose raw file, rules and pipeline are unchanged since its output
     was written is skipped ("cached"); otherwise the run says what changed.
@@ -137,21 +195,26 @@ def run(
         fail("--dask maps the books over Dask through Prefect; drop --no-prefect")
         raise typer.Exit(2)
     try:
-        paths = expand_inputs(files, Path.cwd()) if files else expand_inputs([RAW_GLOB], PROJECT)
+        options = _options(out, rules, archive, no_archive, skip, force)
+        paths = expand_inputs(files, Path.cwd()) if files else expand_inputs([RAW_GLOB], Path.cwd())
+        jobs = plan(paths, options.out)
+        config = load_config(options.rules, options.archive)
     except InputError as exc:
-        fail(str(exc) if files else "no raw files given and none in raw/")
+        fail(str(exc) if files or "no file matches" not in str(exc) else "no raw files given and none in raw/")
         raise typer.Exit(2)
-    try:
-        skip_names = check_skip(skip or ())
-        config = load_config(rules)
     except (RulesError, ValueError) as exc:
         fail(str(exc))
         raise typer.Exit(2)
     error = None
     if no_prefect:
-        outcomes = clean_with_progress(paths, out, rules, config, skip_names, force)
+        outcomes = clean_with_progress(jobs, options, config)
     else:
-        url = connect_to_server()
+        if dask and dask != "local":
+            reachable = dask_reachable(dask)
+            if reachable:
+                fail(reachable)
+                raise typer.Exit(2)
+        url = connect_to_server(verbose)
         if url:
             typer.echo(f"note: reporting to the Prefect server at {url}; dashboard: {url.removesuffix('/api')}", err=True)
         else:
@@ -162,12 +225,17 @@ def run(
             )
             if dask:
                 typer.echo("note: without a server each Dask worker reports to a temporary server of its own", err=True)
-        from .flow import run_batch
+        if dask:
+            where = "a local Dask cluster of 2 worker processes" if dask == "local" else f"the Dask cluster at {dask}"
+            typer.echo(f"note: the books run on {where}", err=True)
+        log = log_runs_to_file()
+        from pipeline.ops.flow import run_batch
 
-        inputs = [str(Path(p).resolve()) for p in paths] if dask else [str(p) for p in paths]
-        outcomes, error = run_batch(inputs, str(out.resolve()), str(rules.resolve()), list(skip_names), force, dask)
+        outcomes, error = run_batch([str(job.path.absolute()) for job in jobs], options, dask)
         for outcome in outcomes:
             report(outcome)
+        if error or any(o.failed for o in outcomes):
+            typer.echo(f"note: the full log, tracebacks included, is in {log}", err=True)
     if error:
         fail(error)
     if outcomes:
@@ -176,41 +244,96 @@ def run(
         raise typer.Exit(1)
 
 
+def dask_reachable(address: str, timeout: float = 5.0) -> str | None:
+    """None if something listens at a Dask scheduler address (``tcp://host:port``), else the error to show."""
+    import socket
+    from urllib.parse import urlparse
+
+    parsed = urlparse(address if "://" in address else f"tcp://{address}")
+    if not parsed.hostname or not parsed.port:
+        return f"--dask {address}: give the scheduler as tcp://HOST:PORT, or 'local'"
+    try:
+        with socket.create_connection((parsed.hostname, parsed.port), timeout=timeout):
+            return None
+    except OSError as exc:
+        return f"--dask {address}: no Dask scheduler answers there ({exc.strerror or exc}); start one with `dask scheduler`"
+
+
 @app.command()
 def serve(
     files: Annotated[Optional[list[str]], typer.Argument(help="Raw files or globs each run cleans; default: raw/*.txt")] = None,
     cron: Annotated[str, typer.Option(help="When to run, as a cron expression (server's local time zone: UTC unless set)")] = "0 3 * * *",
     name: Annotated[str, typer.Option(help="Deployment name")] = "reprocess-raw",
-    out: Annotated[Path, typer.Option(help="Output folder")] = PROJECT / "clean",
-    rules: Annotated[Path, typer.Option(help="Rules folder")] = DEFAULT_RULES_DIR,
+    out: Annotated[Path, typer.Option(help="Output folder")] = CLEAN_DIR,
+    rules: Annotated[Path, typer.Option(help="Rules folder")] = RULES_DIR,
+    archive: Annotated[Path, typer.Option(help="Archive transcriptions to check against")] = ARCHIVE_DIR,
+    no_archive: Annotated[bool, typer.Option("--no-archive", help="No archive check, no archive words")] = False,
     skip: Annotated[Optional[list[str]], typer.Option(help="Stage to skip (repeatable)")] = None,
+    verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Show Prefect's own log on the terminal")] = False,
 ) -> None:
-    """Serve the batch flow as a deployment that reprocesses raw/ on a schedule, until Ctrl-C.
+    """Serve the batch flow as a deployment that reprocesses raw/ on a schedule, until Ctrl-C or SIGTERM.
 
     Needs a running Prefect server (`server start`), which keeps the
-    schedule; each scheduled run skips unchanged books (cache).
+    schedule; each scheduled run skips unchanged books (cache). On Ctrl-C or
+    SIGTERM a run in progress is cancelled and the schedule paused.
 
     Example: python -m pipeline serve --cron "0 3 * * *"
     """
     try:
-        skip_names = check_skip(skip or ())
-    except ValueError as exc:
+        options = _options(out, rules, archive, no_archive, skip, False)
+        inputs = [str(Path(f).absolute()) for f in files] if files else [RAW_GLOB]
+        plan(expand_inputs(inputs, Path.cwd()), options.out)
+        load_config(options.rules, options.archive)
+    except (InputError, RulesError, ValueError) as exc:
         fail(str(exc))
         raise typer.Exit(2)
-    url = connect_to_server()
+    url = connect_to_server(verbose)
     if not url:
         fail("no Prefect server is running; start one first with: python -m pipeline server start")
         raise typer.Exit(2)
-    inputs = [str(Path(f).resolve()) if not Path(f).is_absolute() else f for f in files] if files else [RAW_GLOB]
-    typer.echo(f"serving clean-raw/{name} on '{cron}' for {', '.join(inputs)}; "
-               f"dashboard: {url.removesuffix('/api')}/deployments; Ctrl-C stops it", err=True)
-    from .flow import serve as serve_flow
+    log_runs_to_file()
+    from pipeline.ops.flow import serve as serve_flow
+
+    def ready(deployment_id: str) -> None:
+        dashboard = url.removesuffix("/api")
+        typer.echo(f"serving clean-raw/{name} on '{cron}' for {', '.join(inputs)}\n"
+                   f"  dashboard: {dashboard}/deployments/deployment/{deployment_id}\n"
+                   f"  run it now: {sys.executable} -m pipeline trigger --name {name}\n"
+                   f"  stop: Ctrl-C or SIGTERM (a run in progress is cancelled, the schedule paused)", err=True)
+
+    serve_flow(cron, inputs, options, name, ready)
+    typer.echo(f"stopped serving clean-raw/{name}; its schedule is paused", err=True)
+
+
+@app.command()
+def trigger(
+    name: Annotated[str, typer.Option(help="Deployment name given to `serve`")] = "reprocess-raw",
+    force: Annotated[bool, typer.Option("--force", help="Clean every book again, even if unchanged")] = False,
+) -> None:
+    """Create a run of the served deployment now, on the running server; `serve` picks it up.
+
+    Example: python -m pipeline trigger --name reprocess-raw
+    """
+    url = connect_to_server()
+    if not url:
+        fail("no Prefect server is running; start one with: python -m pipeline server start")
+        raise typer.Exit(2)
+    import httpx
 
     try:
-        serve_flow(cron, inputs, str(out.resolve()), str(rules.resolve()), list(skip_names), name)
-    except ValueError as exc:
-        fail(str(exc))
-        raise typer.Exit(2)
+        deployment = httpx.get(f"{url}/deployments/name/clean-raw/{name}", timeout=10)
+        if deployment.status_code == 404:
+            fail(f"no deployment clean-raw/{name} on {url}; start one with: python -m pipeline serve --name {name}")
+            raise typer.Exit(1)
+        deployment.raise_for_status()
+        body = {"parameters": {"force": True}} if force else {}
+        created = httpx.post(f"{url}/deployments/{deployment.json()['id']}/create_flow_run", json=body, timeout=10)
+        created.raise_for_status()
+    except httpx.HTTPError as exc:
+        fail(f"the Prefect server at {url} did not answer as expected: {exc}")
+        raise typer.Exit(1)
+    run_id = created.json()["id"]
+    typer.echo(f"created flow run {created.json()['name']} of clean-raw/{name}: {url.removesuffix('/api')}/runs/flow-run/{run_id}")
 
 
 @app.command()
@@ -219,7 +342,7 @@ def why(
     book: Annotated[Optional[str], typer.Option(help="Book folder under OUT; default: the only one")] = None,
     line: Annotated[Optional[int], typer.Option(help="Only edits on this raw line")] = None,
     page: Annotated[Optional[int], typer.Option(help="Only edits on this printed page")] = None,
-    out: Annotated[Path, typer.Option(help="Output folder the books were cleaned into")] = PROJECT / "clean",
+    out: Annotated[Path, typer.Option(help="Output folder the books were cleaned into")] = CLEAN_DIR,
     limit: Annotated[int, typer.Option(help="Show at most this many edits (0: all)")] = 20,
 ) -> None:
     """Say why a word differs from the scan: every edit and review entry that touches it, with its evidence.
@@ -289,7 +412,7 @@ def server_stop() -> None:
 
 @server_app.command("status")
 def server_status() -> None:
-    """Say whether the server from `server start` runs and answers; exit 1 if it does not run.
+    """Say whether the server from `server start` runs and answers; exit 0 only if it answers /api/health.
 
     Example: python -m pipeline server status
     """
@@ -297,8 +420,11 @@ def server_status() -> None:
     if info is None:
         typer.echo("no Prefect server running (start one with: python -m pipeline server start)")
         raise typer.Exit(1)
-    state = "healthy" if info.healthy else "not answering /api/health yet"
-    typer.echo(f"Prefect server running (pid {info.pid}), {state}: dashboard {info.url}, API {info.api_url}, log {info.log}")
+    if not info.healthy:
+        typer.echo(f"Prefect server process running (pid {info.pid}) but not answering {info.url}/api/health; "
+                   f"see its log {info.log}")
+        raise typer.Exit(1)
+    typer.echo(f"Prefect server running (pid {info.pid}), healthy: dashboard {info.url}, API {info.api_url}, log {info.log}")
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -7,10 +7,13 @@ from pathlib import Path
 
 import pytest
 
-from pipeline.config import load_config
-from pipeline.process import Result, run_stages
+from pipeline.locations import ARCHIVE_DIR, RULES_DIR
 from pipeline.reader import read_book
-from pipeline.stages import STAGES
+from pipeline.rules import load_config
+from pipeline.run.book import Hooks, Outcome, clean_book
+from pipeline.run.names import plan
+from pipeline.run.options import RunOptions
+from pipeline.stages import STAGES, Result, run_stages
 
 PROJECT = Path(__file__).resolve().parent.parent
 BOOK = PROJECT / "raw" / "lenins-fight-against-stalinism.txt"
@@ -21,6 +24,13 @@ def stages_after(name: str) -> tuple[str, ...]:
     """The registered stages that come after ``name`` (to skip them)."""
     names = list(STAGES)
     return tuple(names[names.index(name) + 1 :])
+
+
+def clean_one(path: Path, out: Path, config, rules: Path = RULES_DIR, archive: Path | None = ARCHIVE_DIR,
+              skip=(), force: bool = False, hooks: Hooks = Hooks()) -> Outcome:
+    """One book through the library's per-book sequence, as the CLI runs it without Prefect."""
+    options = RunOptions(out, rules, archive, tuple(skip), force)
+    return clean_book(plan([path], options.out)[0], options, config, hooks)
 
 
 def read_table(name: str) -> list[dict[str, str]]:
@@ -41,12 +51,26 @@ def raw_book():
 
 
 @pytest.fixture(scope="session")
-def through_furniture(raw_book, config) -> Result:
-    """The book after ``remove_page_furniture``."""
-    return run_stages(raw_book, config, skip=stages_after("remove_page_furniture"))
+def cleaned(raw_book, config) -> Result:
+    """The whole book through every stage, once per test session."""
+    return run_stages(raw_book, config)
+
+
+def through(result: Result, name: str) -> Result:
+    """The book as it was after stage ``name``, with the changes made up to it, from a whole run's snapshots."""
+    done = set(STAGES) - set(stages_after(name))
+    book = dict(result.snapshots)[name]
+    changes = tuple(c for c in result.changes if c.stage in done)
+    return Result(book, changes, result.raw_lines, {}, tuple(s for s in result.snapshots if s[0] in done), result.source)
 
 
 @pytest.fixture(scope="session")
-def through_paragraphs(raw_book, config) -> Result:
+def through_furniture(cleaned) -> Result:
+    """The book after ``remove_page_furniture``."""
+    return through(cleaned, "remove_page_furniture")
+
+
+@pytest.fixture(scope="session")
+def through_paragraphs(cleaned) -> Result:
     """The book after ``rebuild_paragraphs``."""
-    return run_stages(raw_book, config, skip=stages_after("rebuild_paragraphs"))
+    return through(cleaned, "rebuild_paragraphs")

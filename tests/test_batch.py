@@ -9,8 +9,11 @@ from pathlib import Path
 
 import pytest
 
-from conftest import BOOK, PROJECT
-from pipeline.batch import Outcome, clean_books, clean_one, format_summary, summary_rows
+from conftest import BOOK, PROJECT, clean_one
+from pipeline.run.batch import clean_books, format_summary, summary_rows
+from pipeline.run.book import Hooks, Outcome
+from pipeline.run.names import plan
+from pipeline.run.options import RunOptions
 from pipeline.stages import STAGES
 
 NO_PAGES = "A Letter\n\nDear comrades, this text was typed, not scanned.\nIt has no page numbers and no running heads.\n"
@@ -35,8 +38,8 @@ def raw_dir(tmp_path) -> Path:
 
 
 def test_batch_one_failure_does_not_stop_the_others(raw_dir, tmp_path, config):
-    paths = sorted(raw_dir.glob("*.txt"))
-    outcomes = clean_books(paths, tmp_path / "clean", PROJECT / "rules", config)
+    options = RunOptions(tmp_path / "clean")
+    outcomes = clean_books(plan(sorted(raw_dir.glob("*.txt")), options.out), options, config)
     assert [(o.book, o.status) for o in outcomes] == [("a-cut", "cleaned"), ("b-empty", "failed"), ("c-letter", "cleaned")]
     assert "b-empty.txt: the file is empty" in outcomes[1].reason
     assert (tmp_path / "clean" / "c-letter" / "book.md").exists()
@@ -47,11 +50,11 @@ def test_batch_one_failure_does_not_stop_the_others(raw_dir, tmp_path, config):
     assert summary_rows(outcomes)[2]["warnings"] == 2  # no page numbers; no contents page
 
 
-def test_batch_reports_each_stage_before_it_runs(raw_dir, tmp_path, config):
-    """The hook the CLI's progress bar hangs on: every registered stage, in order, once."""
+def test_batch_reports_each_step_before_it_runs(raw_dir, tmp_path, config):
+    """The hook the CLI's progress display hangs on: every step, registered stages in order, once each."""
     seen: list[str] = []
-    clean_one(raw_dir / "c-letter.txt", tmp_path / "clean", PROJECT / "rules", config, on_stage=seen.append)
-    assert seen == list(STAGES)
+    clean_one(raw_dir / "c-letter.txt", tmp_path / "clean", config, hooks=Hooks(on_phase=seen.append))
+    assert seen == ["check_cache", "read_book", *STAGES, "verify_against_archive", "write_outputs"]
 
 
 def test_batch_cli_globs_prints_a_summary_and_exits_1(raw_dir, tmp_path):
@@ -90,7 +93,7 @@ def test_batch_cli_refuses_a_100_mb_file_with_its_size(tmp_path):
     done = run_cli(str(huge), "--out", str(tmp_path / "clean"))
     assert done.returncode == 1
     assert f"error: {huge}: 100 MB is larger than the 50 MB limit for one book" in done.stderr
-    assert "Traceback" not in done.stderr and not (tmp_path / "clean").exists()
+    assert "Traceback" not in done.stderr and not (tmp_path / "clean" / "huge").exists()
 
 
 def test_batch_outcome_line_of_a_cached_book():

@@ -10,10 +10,9 @@ import sys
 
 import pytest
 
-from conftest import PROJECT
+from conftest import PROJECT, clean_one
 import pipeline
-from pipeline import cache
-from pipeline.batch import clean_one
+from pipeline.run import cache, publish
 from pipeline.stages import STAGES
 
 TEXT = "A short text.\nIt has no page numbers at all.\n"
@@ -32,7 +31,7 @@ def setting(tmp_path, config):
 
 def clean(setting, **options):
     raw, rules, out, config = setting
-    return clean_one(raw, out, rules, config, **options)
+    return clean_one(raw, out, config, rules, **options)
 
 
 def test_cache_first_run_is_new_then_cached(setting):
@@ -51,7 +50,7 @@ def test_cache_first_run_is_new_then_cached(setting):
         (lambda raw, rules: raw.write_text(TEXT + "One more line.\n", encoding="utf-8"), "changed: raw"),
         (lambda raw, rules: (rules / "stray_marks.tsv").write_text(
             (rules / "stray_marks.tsv").read_text(encoding="utf-8") + "# a comment\n", encoding="utf-8"), "changed: rules"),
-        (lambda raw, rules: (rules / "new.tsv").write_text("x\n", encoding="utf-8"), "changed: rules"),
+        (lambda raw, rules: (rules / "another-book.toml").write_text("# x\n", encoding="utf-8"), "changed: rules"),
     ],
     ids=["raw", "rules-edited", "rules-added"],
 )
@@ -83,25 +82,36 @@ def test_cache_miss_when_an_output_file_is_gone(setting):
     assert (setting[2] / "tiny" / "book.md").exists()
 
 
-def test_cache_key_is_written_last_and_removed_before_rewriting(setting, monkeypatch):
-    """A run that dies while writing must not leave a key vouching for a half-written folder."""
+def test_cache_key_travels_with_the_output_and_a_failed_write_keeps_the_old_pair(setting, monkeypatch):
+    """The key is inside the swapped folder: a run that dies while writing leaves the old output and the old key."""
     clean(setting)
-    key_file = setting[2] / "tiny" / cache.KEY_FILE
+    folder = setting[2] / "tiny"
+    key_file = folder / publish.RECORD
     assert {"book.md", "changes.jsonl", "paragraphs.jsonl", "review.tsv", "stats.json"} <= set(json.loads(key_file.read_text())["files"])
+    before = {p.name: p.read_bytes() for p in folder.iterdir()}
 
-    def broken(folder, files):
-        raise OSError("disk full")
+    def full_disk(path, text):
+        raise OSError(28, "No space left on device")
 
-    monkeypatch.setattr("pipeline.batch.write_outputs", broken)
-    with pytest.raises(OSError):
-        clean(setting, force=True)
-    assert not key_file.exists()
+    monkeypatch.setattr(publish, "_write", full_disk)
+    outcome = clean(setting, force=True)
+    assert outcome.failed and "No space left on device" in outcome.reason and "previous output is unchanged" in outcome.reason
+    assert {p.name: p.read_bytes() for p in folder.iterdir()} == before
+    assert clean(setting).status == "cached"
 
 
-def test_cache_pipeline_digest_covers_every_source_file():
-    digest = cache.pipeline_digest()
-    assert digest.startswith(pipeline.__version__ + "+")
-    assert cache.tree_digest(PROJECT / "pipeline", "**/*.py") == cache.tree_digest(cache.PACKAGE_DIR, "**/*.py")
+def test_cache_pipeline_digest_ignores_code_that_shapes_no_output(tmp_path, monkeypatch):
+    """Editing the CLI or the Prefect layer keeps the cache; editing a stage does not."""
+    tree = tmp_path / "pipeline"
+    shutil.copytree(cache.PACKAGE_DIR, tree, ignore=shutil.ignore_patterns("__pycache__"))
+    monkeypatch.setattr(cache, "PACKAGE_DIR", tree)
+    first = cache.pipeline_digest()
+    assert first.startswith(pipeline.__version__ + "+")
+    (tree / "cli.py").write_text((tree / "cli.py").read_text() + "\n# edited\n")
+    (tree / "ops" / "flow.py").write_text((tree / "ops" / "flow.py").read_text() + "\n# edited\n")
+    assert cache.pipeline_digest() == first
+    (tree / "stages" / "rebuild_paragraphs.py").write_text((tree / "stages" / "rebuild_paragraphs.py").read_text() + "\n# edited\n")
+    assert cache.pipeline_digest() != first
 
 
 def test_cache_cli_says_cached_then_changed_then_forced(tmp_path):

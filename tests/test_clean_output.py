@@ -10,23 +10,23 @@ import pytest
 
 from conftest import BOOK, PROJECT
 from pipeline.model import Change
-from pipeline.output import render, render_markdown
-from pipeline.process import run_stages
+from pipeline.run.render import render, render_markdown
+from pipeline.stages import run_stages
 from pipeline.reader import read_book
-from pipeline.replay import replay
+from pipeline.changelog.replay import replay
 from pipeline.verification import check
 
 OUT = PROJECT / "clean" / BOOK.stem
 
 
 @pytest.fixture(scope="module")
-def full(raw_book, config):
-    return run_stages(raw_book, config)
+def full(cleaned):
+    return cleaned
 
 
-def test_clean_output_is_not_stale(full):
+def test_clean_output_is_not_stale(full, config):
     """Fails when pipeline/ or rules/ changed and clean/ was not regenerated (python -m pipeline run)."""
-    verification = check(full, PROJECT / "rules", PROJECT / "raw" / "archive")
+    verification = check(full, config)
     for name, text in render(full, verification).items():
         committed = (OUT / name).read_text(encoding="utf-8")
         assert committed == text, f"clean/{BOOK.stem}/{name} is stale: run `python -m pipeline run` and commit"

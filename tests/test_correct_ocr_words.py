@@ -11,9 +11,11 @@ import regex
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from pipeline.config import Config, load_config
+from conftest import through
+from pipeline.config import Config
+from pipeline.rules import load_config
 from pipeline.model import Book, Paragraph
-from pipeline.process import Result, run_stages
+from pipeline.stages import Result, run_stages
 from pipeline.reader import read_book
 from pipeline.spelling import english_symspell
 from pipeline.stages.correct_ocr_words import STAGE, correct_ocr_words
@@ -48,20 +50,15 @@ go on the review list."""
 
 
 @pytest.fixture(scope="module")
-def config() -> Config:
-    return load_config()
-
-
-@pytest.fixture(scope="module")
-def before(config) -> Result:
+def before(cleaned) -> Result:
     """The book as this stage receives it."""
-    return run_stages(read_book(PROJECT / "raw" / "lenins-fight-against-stalinism.txt"), config, skip=(STAGE,))
+    return through(cleaned, "join_hyphenated_words")
 
 
 @pytest.fixture(scope="module")
-def after(config) -> Result:
+def after(cleaned) -> Result:
     """The whole pipeline, this stage included."""
-    return run_stages(read_book(PROJECT / "raw" / "lenins-fight-against-stalinism.txt"), config)
+    return cleaned
 
 
 def paragraph_index(result: Result, line: int) -> int:
@@ -127,7 +124,7 @@ def test_correct_ocr_words_changes_only_what_it_logs(before, after):
         start = paragraph.starts[paragraph.lines.index(change.line)] + change.column
         assert paragraph.text[start : start + len(change.before)] == change.before
         texts[by_line[change.line]] = paragraph.edit(start, start + len(change.before), change.after)
-    assert [p.text for p in texts.values()] == [p.text for p in after.book.paragraphs]
+    assert [p.text for p in texts.values()] == [p.text for p in through(after, STAGE).book.paragraphs]
     assert all(c.evidence for c in changes)
 
 

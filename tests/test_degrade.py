@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from conftest import PROJECT
-from pipeline.degrade import CLEAN, HEAVY, Noise, archive_paragraphs, degrade, restore
+from synthetic.degrade import CLEAN, HEAVY, Noise, archive_paragraphs, degrade, restore
 
 PARAGRAPHS = archive_paragraphs(PROJECT / "raw" / "archive")[:120]
 

@@ -9,7 +9,7 @@ import sys
 import pytest
 
 from conftest import BOOK, PROJECT
-from pipeline.explain import ExplainError, book_folder, explain
+from pipeline.changelog.explain import ExplainError, book_folder, explain
 
 OUT = PROJECT / "clean" / BOOK.stem
 

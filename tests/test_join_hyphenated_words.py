@@ -10,11 +10,13 @@ import regex
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from conftest import BOOK, read_table, stages_after
-from pipeline.config import DEFAULT_RULES_DIR, Config, HyphenRule, load_config
+from conftest import through, BOOK, read_table, stages_after
+from pipeline.config import Config, HyphenRule
+from pipeline.rules import load_config
+from pipeline.locations import RULES_DIR
 from pipeline.model import Book, Paragraph
-from pipeline.process import run_stages
-from pipeline.replay import replay
+from pipeline.stages import run_stages
+from pipeline.changelog.replay import replay
 from pipeline.rules import RulesError
 from pipeline.stages.join_hyphenated_words import MARKS, STAGE, join_hyphenated_words, split_at
 
@@ -24,9 +26,9 @@ RULES = {"book_joined", "book_hyphenated", "capitalised", "rules", "dictionary_j
 
 
 @pytest.fixture(scope="module")
-def joined(raw_book, config):
-    """The book after ``join_hyphenated_words`` (processed once for this module)."""
-    return run_stages(raw_book, config, skip=stages_after(STAGE))
+def joined(cleaned):
+    """The book after ``join_hyphenated_words``."""
+    return through(cleaned, STAGE)
 
 
 def paragraph(*lines: str) -> Paragraph:
@@ -190,7 +192,7 @@ def test_join_hyphenated_words_locates_each_change_in_the_text_it_edits():
 
 def test_join_hyphenated_words_rules_file_errors_name_file_and_line(tmp_path):
     rules = tmp_path / "rules"
-    shutil.copytree(DEFAULT_RULES_DIR, rules)
+    shutil.copytree(RULES_DIR, rules)
     (rules / "hyphen_prefixes.tsv").write_text("left\tright\tnote\n\tsix\tno left part\n", encoding="utf-8")
     with pytest.raises(RulesError, match=r"hyphen_prefixes.tsv:2: 'left' must be a pattern"):
         load_config(rules)

@@ -7,11 +7,11 @@ from collections import Counter
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from pipeline.config import load_config
+from pipeline.rules import load_config
 from pipeline.model import Book, Line
-from pipeline.output import render_markdown
-from pipeline.process import run_stages
-from pipeline.typeset import typeset
+from pipeline.run.render import render_markdown
+from pipeline.stages import run_stages
+from synthetic.typeset import typeset
 
 CONFIG = load_config()
 WORDS = ("the party and Lenin wrote to Trotsky that Stalin had concentrated unlimited authority in his hands "

@@ -9,7 +9,7 @@ from conftest import read_table
 from pipeline.config import Config
 from pipeline.model import Book, Line
 from pipeline.stages.remove_page_furniture import remove_page_furniture
-from pipeline.typeset import typeset
+from synthetic.typeset import typeset
 
 TRUTH = {int(row["raw_line"]): int(row["page"]) for row in read_table("page_furniture.tsv")}
 

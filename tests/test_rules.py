@@ -6,14 +6,15 @@ import shutil
 
 import pytest
 
-from pipeline.config import DEFAULT_RULES_DIR, load_config
+from pipeline.rules import load_config
+from pipeline.locations import RULES_DIR
 from pipeline.rules import RulesError
 
 
 @pytest.fixture
 def rules_copy(tmp_path):
     target = tmp_path / "rules"
-    shutil.copytree(DEFAULT_RULES_DIR, target)
+    shutil.copytree(RULES_DIR, target)
     return target
 
 

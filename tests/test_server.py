@@ -19,7 +19,7 @@ import httpx
 import pytest
 
 from conftest import BOOK, PROJECT
-from pipeline import server
+from pipeline.ops import server
 from pipeline.stages import STAGES
 
 pytestmark = pytest.mark.prefect
@@ -35,8 +35,12 @@ CHROMIUM_FLAGS = (
 @pytest.fixture(scope="module")
 def prefect_server(tmp_path_factory):
     home = tmp_path_factory.mktemp("prefect-home")
+    fast_scheduler = {"PREFECT_SERVER_SERVICES_SCHEDULER_LOOP_SECONDS": "5"}  # the default, 60 s, only slows the test
     try:
-        info, _ = server.start(home, server.free_port(), timeout=90)
+        with pytest.MonkeyPatch.context() as patch:
+            for name, value in fast_scheduler.items():
+                patch.setenv(name, value)
+            info, _ = server.start(home, server.free_port(), timeout=90)
     except server.ServerError as exc:
         pytest.skip(f"the Prefect server could not start here: {exc}")
     yield info
@@ -80,7 +84,9 @@ def wait_for(check, seconds: float = 30.0):
 
 
 def book_runs(info, name: str) -> list[dict]:
-    return api(info, "/flow_runs/filter", {"flow_runs": {"name": {"any_": [name]}}, "sort": "START_TIME_DESC"})
+    """The clean-book flow runs of a book, newest first: they are named after the book and the time."""
+    runs = api(info, "/flow_runs/filter", {"flow_runs": {"name": {"like_": f"{name} "}}, "sort": "START_TIME_DESC"})
+    return [r for r in runs if r["name"].startswith(f"{name} 20")]
 
 
 @pytest.fixture(scope="module")
@@ -175,31 +181,77 @@ def test_server_batch_on_a_local_dask_cluster_of_two_workers(prefect_server, raw
     done = cli(prefect_server, "run", str(raw_dir / "*.txt"), "--out", str(tmp_path / "clean"), "--dask", "local")
     assert done.returncode == 0, done.stderr[-3000:]
     assert "2 books: 2 cleaned, 0 cached, 0 failed" in done.stdout
-    assert "DaskTaskRunner" in done.stderr or "Dask cluster" in done.stderr
+    assert "note: the books run on a local Dask cluster of 2 worker processes" in done.stderr
     _, _, out = cleaned
     assert (tmp_path / "clean" / "cut-two" / "book.md").read_bytes() == (out / "cut" / "book.md").read_bytes()
     assert book_runs(prefect_server, "cut-two")[0]["state_type"] == "COMPLETED"
 
 
-def test_server_serve_registers_a_scheduled_deployment(prefect_server, raw_dir, tmp_path):
+def server_errors(info: server.ServerInfo) -> list[str]:
+    """ERROR lines of the server's own log: the scheduler fails there, not in any command's output."""
+    return [line for line in Path(info.log).read_text(errors="replace").splitlines() if "| ERROR" in line or "Traceback" in line]
+
+
+def test_server_schedule_really_runs_trigger_works_and_serve_stops_cleanly(prefect_server, raw_dir, tmp_path):
+    """Scheduled reprocessing end to end: a cron deployment gets scheduled runs from the server's scheduler,
+    `trigger` runs it now to Completed, a bad parameter is refused when the run is created, and SIGTERM
+    stops `serve` without a traceback and pauses the schedule."""
     env = {k: v for k, v in os.environ.items() if k != "PREFECT_API_URL"}
     env["PREFECT_HOME"] = prefect_server.home
-    log = open(tmp_path / "serve.log", "w")
+    log_path = tmp_path / "serve.log"
+    log = open(log_path, "w")
     process = subprocess.Popen(
-        [sys.executable, "-m", "pipeline", "serve", str(raw_dir / "*.txt"), "--cron", "0 3 * * *",
-         "--name", "test-nightly", "--out", str(tmp_path / "clean")],
+        [sys.executable, "-m", "pipeline", "serve", str(raw_dir / "cut.txt"), "--cron", "* * * * *",
+         "--name", "test-cron", "--out", str(tmp_path / "clean")],
         cwd=PROJECT, env=env, stdout=log, stderr=subprocess.STDOUT,
     )
     try:
         found = wait_for(lambda: api(prefect_server, "/deployments/filter",
-                                     {"deployments": {"name": {"any_": ["test-nightly"]}}}), 60)
-        assert found, (tmp_path / "serve.log").read_text()[-3000:]
+                                     {"deployments": {"name": {"any_": ["test-cron"]}}}), 60)
+        assert found, log_path.read_text()[-3000:]
         deployment = found[0]
-        assert [s["schedule"]["cron"] for s in deployment["schedules"]] == ["0 3 * * *"]
-        assert deployment["parameters"]["inputs"] == [str(raw_dir / "*.txt")]
-        assert deployment["parameters"]["out_dir"] == str(tmp_path / "clean")
-        assert deployment["entrypoint"] == "pipeline.flow.clean_raw"
+        assert [s["schedule"]["cron"] for s in deployment["schedules"]] == ["* * * * *"]
+        assert deployment["parameters"]["inputs"] == [str(raw_dir / "cut.txt")]
+        assert deployment["entrypoint"] == "pipeline.ops.flow.clean_raw"
+        schema = deployment["parameter_openapi_schema"]["properties"]
+        assert all(field.get("description") for field in schema.values()), schema
+        assert "run it now: " in log_path.read_text() and "pipeline trigger --name test-cron" in log_path.read_text()
+
+        def runs(state_types=None):
+            body = {"deployments": {"id": {"any_": [deployment["id"]]}}}
+            if state_types:
+                body["flow_runs"] = {"state": {"type": {"any_": state_types}}}
+            return api(prefect_server, "/flow_runs/filter", body)
+
+        assert wait_for(runs, 90), "the scheduler created no run: " + "\n".join(server_errors(prefect_server))
+        bad = httpx.post(f"{prefect_server.api_url}/deployments/{deployment['id']}/create_flow_run",
+                         json={"parameters": {"skip": ["nope"]}}, timeout=10)
+        assert bad.status_code >= 400 and "nope" in bad.text
+
+        done = cli(prefect_server, "trigger", "--name", "test-cron")
+        assert done.returncode == 0, done.stderr
+        run_id = done.stdout.strip().rsplit("/", 1)[-1]
+        finished = wait_for(lambda: api(prefect_server, f"/flow_runs/{run_id}")["state_type"]
+                            in ("COMPLETED", "FAILED", "CRASHED", "CANCELLED"), 150)
+        state = api(prefect_server, f"/flow_runs/{run_id}")["state_type"]
+        assert finished and state == "COMPLETED", (state, log_path.read_text()[-3000:])
+        assert (tmp_path / "clean" / "cut" / "book.md").exists()
     finally:
         process.send_signal(signal.SIGTERM)
-        process.wait(timeout=30)
+        code = process.wait(timeout=60)
         log.close()
+    output = log_path.read_text()
+    assert code == 0 and "Traceback" not in output and "never awaited" not in output, output[-3000:]
+    assert "its schedule is paused" in output
+    assert api(prefect_server, f"/deployments/{deployment['id']}")["paused"] is True
+    assert server_errors(prefect_server) == []
+
+
+def test_server_trigger_without_a_deployment_says_how_to_make_one(prefect_server):
+    done = cli(prefect_server, "trigger", "--name", "no-such-deployment")
+    assert done.returncode == 1 and "python -m pipeline serve --name no-such-deployment" in done.stderr
+
+
+def test_server_start_on_another_port_is_refused_while_one_runs(prefect_server):
+    done = cli(prefect_server, "server", "start", "--port", str(prefect_server.port + 1))
+    assert done.returncode == 1 and f"already runs on port {prefect_server.port}" in done.stderr

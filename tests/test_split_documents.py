@@ -11,8 +11,8 @@ import pytest
 from conftest import BOOK, read_table
 from pipeline.config import Config
 from pipeline.model import Book, Paragraph
-from pipeline.output import render
-from pipeline.process import run_stages
+from pipeline.run.render import render
+from pipeline.stages import run_stages
 from pipeline.stages.split_documents import split_documents
 
 TRUTH = read_table("documents.tsv")
@@ -20,8 +20,8 @@ RAW = BOOK.read_text(encoding="utf-8").split("\n")
 
 
 @pytest.fixture(scope="module")
-def full(raw_book, config):
-    return run_stages(raw_book, config)
+def full(cleaned):
+    return cleaned
 
 
 def letters(text: str) -> str:
@@ -57,7 +57,7 @@ def test_split_documents_first_and_last_words(row, full):
 
 
 def test_split_documents_page_ranges(full):
-    from pipeline.output import document_pages
+    from pipeline.run.render import document_pages
 
     wrong = [
         (row["title"], document_pages(full.book, d), [int(row["first_page"]), int(row["last_page"])])

@@ -5,12 +5,13 @@ from __future__ import annotations
 import pytest
 
 from conftest import PROJECT
-from pipeline.align import align, words
-from pipeline.normalise import equivalent, load_spelling, normalise
-from pipeline.process import run_stages
+from pipeline.verification.align import align, words
+from pipeline.rules import specs
+from pipeline.rules.tsv import Problems
 from pipeline.verification import Classifier, check, rates, split_archive
+from pipeline.verification.normalise import equivalent, normalise
 
-SPELLING = load_spelling(PROJECT / "rules" / "editorial_spelling.tsv")
+SPELLING = specs.editorial_spelling(PROJECT / "rules" / "editorial_spelling.tsv", Problems())
 BETTER_FEWER = (
     "In the matter of improving our state apparatus, the Workers’ and Peasants’ Inspection should not, in my opinion, "
     "either strive after quantity or hurry. We have so far been able to devote so little thought and attention to the "
@@ -20,9 +21,8 @@ BETTER_FEWER = (
 
 
 @pytest.fixture(scope="module")
-def checked(raw_book, config):
-    result = run_stages(raw_book, config)
-    return result, check(result, PROJECT / "rules", PROJECT / "raw" / "archive")
+def checked(cleaned, config):
+    return cleaned, check(cleaned, config)
 
 
 def test_verification_a_document_aligned_to_itself_scores_zero():

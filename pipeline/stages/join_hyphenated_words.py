@@ -58,9 +58,9 @@ from dataclasses import dataclass
 
 import regex
 
-from ..config import Config
-from ..lexicon import english_frequencies, word_counts
-from ..model import Book, Change, Paragraph, ReviewItem, change_in
+from pipeline.config import Config
+from pipeline.lexicon import english_frequencies, word_counts
+from pipeline.model import Book, Change, Paragraph, ReviewItem, change_in
 
 STAGE = "join_hyphenated_words"
 

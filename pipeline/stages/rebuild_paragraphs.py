@@ -30,8 +30,8 @@ import statistics
 
 import regex
 
-from ..config import Config
-from ..model import Book, Change, Line, Paragraph
+from pipeline.config import Config
+from pipeline.model import Book, Change, Line, Paragraph
 
 STAGE = "rebuild_paragraphs"
 

@@ -25,9 +25,9 @@ from functools import lru_cache
 import ftfy
 import regex
 
-from ..config import Config
-from ..lexicon import is_english_word
-from ..model import Book, Change, Line
+from pipeline.config import Config
+from pipeline.lexicon import is_english_word
+from pipeline.model import Book, Change, Line
 
 STAGE = "repair_unicode"
 

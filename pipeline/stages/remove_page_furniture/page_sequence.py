@@ -29,7 +29,7 @@ import regex
 from rapidfuzz.distance import Levenshtein
 from rapidfuzz.fuzz import ratio
 
-from .model import Line
+from pipeline.model import Line
 
 MAX_TITLE = 70
 """A running head is a short line; longer lines are text."""

@@ -20,7 +20,7 @@ from typing import Mapping, Sequence
 
 import regex
 
-from .model import Paragraph
+from pipeline.model import Paragraph
 
 _NOTE_START = regex.compile(r"^(?P<number>\d{1,3})\.\s+")
 # A mark glued to the end of a word or its punctuation, before a space, a dash, punctuation or the end.

@@ -1,6 +1,6 @@
 """Stage ``split_documents``: cut the book into its documents, with metadata and their own notes.
 
-The table of contents gives the documents (see :mod:`pipeline.contents`);
+The table of contents gives the documents (see :mod:`pipeline.stages.split_documents.contents`);
 each is found in the body by its printed page and a fuzzy title match. A
 book without a contents page falls back to its part headings. Around the
 found starts: a part heading ("Part II" / "ON LENIN’S TESTAMENT") belongs
@@ -11,7 +11,7 @@ where it starts, the back matter is a document of its own, so no text is
 outside a document.
 
 Endnotes: every "Notes to Part N" is parsed into numbered notes, their
-references are recovered in the part's documents (see :mod:`pipeline.notes`)
+references are recovered in the part's documents (see :mod:`pipeline.stages.split_documents.notes`)
 and rewritten as Markdown footnote references (``[^2]``), each logged; every
 document then carries the notes it cites.
 
@@ -35,11 +35,11 @@ from typing import Sequence
 
 import regex
 
-from ..config import Config
-from ..contents import Entry, find_contents, locate, parse_contents, title_score
-from ..lexicon import word_counts
-from ..model import Book, Change, Document, NoteEntry, Paragraph, ReviewItem, change_in
-from ..notes import Link, align, drop_ambiguous, find_marks, parse_notes
+from pipeline.config import Config
+from pipeline.stages.split_documents.contents import Entry, find_contents, locate, parse_contents, title_score
+from pipeline.lexicon import word_counts
+from pipeline.model import Book, Change, Document, NoteEntry, Paragraph, ReviewItem, change_in
+from pipeline.stages.split_documents.notes import Link, align, drop_ambiguous, find_marks, parse_notes
 
 STAGE = "split_documents"
 

@@ -58,9 +58,9 @@ from typing import Iterator
 import regex
 from symspellpy import SymSpell, Verbosity
 
-from ..config import Config
-from ..model import Book, Change, Paragraph, ReviewItem, change_in
-from ..spelling import english_symspell
+from pipeline.config import Config
+from pipeline.model import Book, Change, Paragraph, ReviewItem, change_in
+from pipeline.spelling import english_symspell
 
 STAGE = "correct_ocr_words"
 

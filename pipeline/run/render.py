@@ -6,30 +6,29 @@
 - ``review.tsv``: what a stage would not decide alone, left unchanged in the text;
 - ``stats.json``: counts per stage and rule, the page sequence, warnings;
 - ``NN-slug.md``: one file per document, YAML front matter and its paragraphs and footnotes;
-- ``manifest.json``: the documents in book order with file, word count and sha256.
+- ``manifest.json``: the documents in book order with file, word count and sha256,
+  and the list of every file the run wrote (``outputs``), so a later run
+  knows which files of the folder are its own.
 
-Everything is rendered before anything is written, and each file is written
-to a temporary name and renamed, so a failed run leaves the previous output
-intact. Nothing here depends on time or machine, so the committed clean/
-output can be checked for staleness byte for byte.
+Everything is rendered here as text, before anything is written;
+:mod:`pipeline.run.publish` puts the files in place as a whole. Nothing here
+depends on time or machine, so the committed clean/ output can be checked
+for staleness byte for byte.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
-import os
-import tempfile
 import unicodedata
 from collections import Counter
-from pathlib import Path
 
 import regex
 
-from . import __version__
-from .model import Book, Change, Document
-from .process import Result
-from .verification import Verification, to_html, to_json, to_markdown
+from pipeline import __version__
+from pipeline.model import Book, Change, Document
+from pipeline.stages import Result
+from pipeline.verification import Verification, to_html, to_json, to_markdown
 
 _LOWER_START = regex.compile(r"^[^\p{L}\p{N}]*\p{Ll}")
 
@@ -187,6 +186,7 @@ def render_document(book: Book, d: Document) -> str:
 
 
 def render_manifest(book: Book, files: dict[str, str]) -> str:
+    """The documents with their metadata and checksums, and every output file's name."""
     rows = []
     for d in book.documents:
         name = document_file(d)
@@ -198,7 +198,8 @@ def render_manifest(book: Book, files: dict[str, str]) -> str:
                 "sha256": hashlib.sha256(files[name].encode("utf-8")).hexdigest(),
             }
         )
-    return json.dumps({"book": book.name, "documents": rows}, ensure_ascii=False, indent=2) + "\n"
+    outputs = sorted([*files, "manifest.json"])
+    return json.dumps({"book": book.name, "documents": rows, "outputs": outputs}, ensure_ascii=False, indent=2) + "\n"
 
 
 def render_verification(verification: Verification | None, book: Book) -> dict[str, str]:
@@ -217,49 +218,13 @@ def render_verification(verification: Verification | None, book: Book) -> dict[s
 
 def render(result: Result, verification: Verification | None = None) -> dict[str, str]:
     """All output files of one book, by file name (relative to clean/<book>/)."""
-    documents = {document_file(d): render_document(result.book, d) for d in result.book.documents}
-    if documents:
-        documents["manifest.json"] = render_manifest(result.book, documents)
     review = result.book.review + (verification.review if verification else ())
-    return documents | render_verification(verification, result.book) | {
+    files = {document_file(d): render_document(result.book, d) for d in result.book.documents}
+    files |= render_verification(verification, result.book) | {
         "book.md": render_markdown(result.book),
         "paragraphs.jsonl": render_paragraphs(result.book),
         "changes.jsonl": render_changes(result.changes),
         "review.tsv": render_review(review),
         "stats.json": json.dumps(stats(result), ensure_ascii=False, indent=2) + "\n",
     }
-
-
-def write_atomically(path: Path, text: str) -> None:
-    """Write to a temporary file beside ``path`` and rename it over, so readers never see half a file."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
-            handle.write(text)
-        os.chmod(tmp, 0o644)  # mkstemp creates 0600; outputs are for everyone to read
-        os.replace(tmp, path)
-    except BaseException:
-        os.unlink(tmp)
-        raise
-
-
-OUTPUT_SUFFIXES = {".md", ".json", ".jsonl", ".tsv", ".html"}
-
-
-def write_outputs(folder: Path, files: dict[str, str]) -> list[Path]:
-    """Write every rendered file of a book into ``folder``; return the paths.
-
-    Output files of an earlier run that this run no longer produces (a
-    document that was renamed) are removed afterwards, so the folder holds
-    exactly one run's output.
-    """
-    written = []
-    for name, text in files.items():
-        write_atomically(folder / name, text)
-        written.append(folder / name)
-    keep = set(written)
-    for old in folder.rglob("*"):
-        if old.is_file() and old.suffix in OUTPUT_SUFFIXES and old not in keep:
-            old.unlink()
-    return written
+    return files | {"manifest.json": render_manifest(result.book, files)}

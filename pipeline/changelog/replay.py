@@ -1,9 +1,10 @@
 """Replay a change log over the raw text: proof that the log explains every difference.
 
-Line stages edit raw lines at (line, column); ``rebuild_paragraphs`` only
-groups lines (its records explain joins, they edit nothing), so the grouping
-is read from ``paragraphs.jsonl``; later stages edit paragraphs at the
-(line, column) where the edited span begins. Applying the records in order
+Each stage's kind (:data:`pipeline.stages.STAGES`) says how its records
+apply: ``lines`` stages edit raw lines at (line, column); a ``grouping``
+stage only groups lines (its records explain joins, they edit nothing), so
+the grouping is read from ``paragraphs.jsonl``; ``paragraphs`` stages edit
+paragraphs at the (line, column) where the edited span begins. Applying the records in order
 must give back ``book.md`` exactly.
 """
 
@@ -11,10 +12,8 @@ from __future__ import annotations
 
 from typing import Iterable, Sequence
 
-from .model import Change, Paragraph
-
-LINE_STAGES = frozenset({"repair_unicode", "remove_page_furniture"})
-GROUPING_STAGES = frozenset({"rebuild_paragraphs"})
+from pipeline.model import Change, Paragraph
+from pipeline.stages import STAGES
 
 
 class ReplayError(AssertionError):
@@ -39,7 +38,7 @@ def replay(raw_lines: Sequence[str], changes: Iterable[Change], groups: Sequence
     lines = {number: text.rstrip() for number, text in enumerate(raw_lines, start=1)}
     changes = list(changes)
     for c in changes:
-        if c.stage in LINE_STAGES:
+        if STAGES[c.stage].kind == "lines":
             lines[c.line] = _apply(lines[c.line], c.column, c.before, c.after, f"line {c.line}")
     paragraphs: list[Paragraph] = []
     home: dict[int, int] = {}
@@ -49,7 +48,7 @@ def replay(raw_lines: Sequence[str], changes: Iterable[Change], groups: Sequence
         paragraphs.append(Paragraph(" ".join(texts), tuple(group), tuple(starts), (None,) * len(group)))
         home.update((n, index) for n in group)
     for c in changes:
-        if c.stage in LINE_STAGES or c.stage in GROUPING_STAGES:
+        if STAGES[c.stage].kind != "paragraphs":
             continue
         p = paragraphs[home[c.line]]
         offset = p.starts[p.lines.index(c.line)] + c.column

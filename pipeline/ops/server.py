@@ -10,7 +10,9 @@ database, log, pid file and a small status file (pid, port, URLs) under the
 project-local ``PREFECT_HOME`` (``.prefect/``, gitignored).
 
 This module does not import Prefect: starting the server is a subprocess and
-checking it is one HTTP request, so ``server status`` answers at once.
+checking it is one HTTP request, so ``server status`` answers at once. A
+server is known by its pid file and the process's start time recorded with
+it (so a recycled pid is never signalled), and its health by its own port.
 """
 
 from __future__ import annotations
@@ -26,6 +28,8 @@ import urllib.error
 import urllib.request
 from dataclasses import asdict, dataclass, replace
 from pathlib import Path
+
+import psutil
 
 HOST = "127.0.0.1"
 DEFAULT_PORT = 4200
@@ -60,6 +64,8 @@ class ServerInfo:
     port: int
     home: str
     log: str
+    started: float = 0.0
+    """The process's start time (seconds since the epoch, as psutil reads it): with the pid, its identity."""
     healthy: bool = False
 
     @property
@@ -119,26 +125,22 @@ def _alive(pid: int) -> bool:
     except ChildProcessError:  # not our child: the usual case when another command started it
         pass
     try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
+        return psutil.Process(pid).status() != psutil.STATUS_ZOMBIE
+    except psutil.Error:
         return False
-    except PermissionError:
-        return True
-    try:
-        return Path(f"/proc/{pid}/stat").read_text().split(") ", 1)[1][0] != "Z"
-    except (OSError, IndexError):
-        return True
 
 
-def _is_server(pid: int, port: int) -> bool:
-    """True if ``pid`` is a ``prefect server start`` on ``port``, so a recycled pid is never signalled."""
+def _start_time(pid: int) -> float:
+    """When process ``pid`` started, or 0.0 if there is no such process."""
     try:
-        argv = Path(f"/proc/{pid}/cmdline").read_bytes().split(b"\0")
-    except FileNotFoundError:
-        return False
-    except OSError:  # no /proc (not Linux): trust the pid file
-        return True
-    return b"prefect" in argv and b"server" in argv and str(port).encode() in argv
+        return psutil.Process(pid).create_time()
+    except psutil.Error:
+        return 0.0
+
+
+def _is_ours(info: ServerInfo) -> bool:
+    """True if the recorded server's process is still the one we started: same pid, same start time."""
+    return _alive(info.pid) and abs(_start_time(info.pid) - info.started) < 1.0
 
 
 def _remove_state(home: Path) -> None:
@@ -150,7 +152,8 @@ def read_state(home: Path) -> ServerInfo | None:
     """The server recorded under ``home``, without checking it (None if no readable record)."""
     try:
         record = json.loads((Path(home) / STATE_FILE).read_text(encoding="utf-8"))
-        return ServerInfo(int(record["pid"]), int(record["port"]), str(record["home"]), str(record["log"]))
+        return ServerInfo(int(record["pid"]), int(record["port"]), str(record["home"]), str(record["log"]),
+                          float(record.get("started", 0.0)))
     except (OSError, ValueError, KeyError, TypeError):
         return None
 
@@ -165,7 +168,7 @@ def status(home: Path) -> ServerInfo | None:
     info = read_state(home)
     if info is None:
         return None
-    if not (_alive(info.pid) and _is_server(info.pid, info.port)):
+    if not _is_ours(info):
         _remove_state(home)
         return None
     return replace(info, healthy=health(info.url))
@@ -196,6 +199,9 @@ def start(home: Path, port: int = DEFAULT_PORT, timeout: float = START_TIMEOUT) 
     home = Path(home).resolve()
     running = status(home)
     if running is not None:
+        if running.port != port:
+            raise ServerError(f"a Prefect server from {home} already runs on port {running.port} (pid {running.pid}); "
+                              f"use it, or stop it first (python -m pipeline server stop) to start one on port {port}")
         return running, False
     if port_in_use(port):
         raise ServerError(
@@ -211,7 +217,7 @@ def start(home: Path, port: int = DEFAULT_PORT, timeout: float = START_TIMEOUT) 
             stdin=subprocess.DEVNULL, stdout=log, stderr=subprocess.STDOUT,
             env=environment(home, port), cwd=home, start_new_session=True,
         )
-    info = ServerInfo(process.pid, port, str(home), str(log_path))
+    info = ServerInfo(process.pid, port, str(home), str(log_path), _start_time(process.pid))
     (home / PID_FILE).write_text(f"{process.pid}\n")
     (home / STATE_FILE).write_text(json.dumps({k: v for k, v in asdict(info).items() if k != "healthy"}, indent=2) + "\n")
     deadline = time.monotonic() + timeout
@@ -232,14 +238,14 @@ def start(home: Path, port: int = DEFAULT_PORT, timeout: float = START_TIMEOUT) 
 def stop(home: Path, timeout: float = STOP_TIMEOUT) -> ServerInfo | None:
     """Stop the server started under ``home``: SIGTERM to its process group, SIGKILL if it lingers.
 
-    Returns what was stopped, or None if no server was running. Only a
-    process that still looks like our server is signalled.
+    Returns what was stopped, or None if no server was running. Only the
+    process we started (same pid and start time) is signalled.
     """
     home = Path(home).resolve()
     info = read_state(home)
     if info is None:
         return None
-    if _alive(info.pid) and _is_server(info.pid, info.port):
+    if _is_ours(info):
         _signal_group(info.pid, signal.SIGTERM)
         deadline = time.monotonic() + timeout
         while _alive(info.pid) and time.monotonic() < deadline:

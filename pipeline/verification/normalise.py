@@ -9,42 +9,12 @@ book's text.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from pathlib import Path
-
 import regex
 
-from .lexicon import english_frequencies
-from .rules import read_tsv
+from pipeline.config import Spelling
+from pipeline.lexicon import english_frequencies
 
 _MARKERS = regex.compile(r"\[\^?\d+\]")
-
-
-@dataclass(frozen=True, slots=True)
-class Spelling:
-    """British -> American word and suffix rules."""
-
-    words: dict[str, str]
-    suffixes: tuple[tuple[str, str], ...]
-    pair_suffixes: tuple[tuple[str, str], ...] = ()
-
-
-def load_spelling(path: Path) -> Spelling:
-    """Read rules/editorial_spelling.tsv; a malformed row is reported at its file and line."""
-    words, suffixes, pair_suffixes = {}, [], []
-    for row in read_tsv(path, ("british", "american", "note")):
-        british, american = row["british"].strip(), row["american"].strip()
-        kind = british[:1] if british[:1] in "-~" else ""
-        if american[:1] != kind and (kind or american[:1] in "-~") or not british.strip("-~") or not american.strip("-~"):
-            raise row.error("both columns must be words, or both suffixes starting with '-' (or '~')")
-        if kind == "-":
-            suffixes.append((british[1:], american[1:]))
-        elif kind == "~":
-            pair_suffixes.append((british[1:], american[1:]))
-        else:
-            words[british] = american
-    longest = lambda rules: tuple(sorted(rules, key=lambda s: -len(s[0])))  # noqa: E731
-    return Spelling(words, longest(suffixes), longest(pair_suffixes))
 
 
 def strip_markers(text: str) -> str:

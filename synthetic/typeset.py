@@ -9,7 +9,7 @@ chapter's first page.
 
 :func:`paginate` lays out lines already wrapped, chapter by chapter, and
 says what each output line is; :func:`typeset` wraps and paginates one
-chapter; :mod:`pipeline.degrade` wraps with hyphenation, paginates several
+chapter; :mod:`synthetic.degrade` wraps with hyphenation, paginates several
 chapters and adds OCR noise.
 """
 

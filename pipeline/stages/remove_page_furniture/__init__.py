@@ -1,6 +1,6 @@
 """Stage ``remove_page_furniture``: find the printed pages, remove folios and running heads.
 
-The page sequence is learned from the text (see :mod:`pipeline.page_sequence`);
+The page sequence is learned from the text (see :mod:`pipeline.stages.remove_page_furniture.page_sequence`);
 every removed line is logged with the page it numbered and why it was taken
 for furniture, and every remaining line is given its printed page number.
 A text with no page sequence is left as one unnumbered page, with a warning.
@@ -22,9 +22,9 @@ from __future__ import annotations
 
 import bisect
 
-from ..config import Config
-from ..model import Book, Change, Line, PageInfo
-from ..page_sequence import find_pages
+from pipeline.config import Config
+from pipeline.model import Book, Change, Line, PageInfo
+from pipeline.stages.remove_page_furniture.page_sequence import find_pages
 
 STAGE = "remove_page_furniture"
 

@@ -17,7 +17,7 @@ from typing import Sequence
 import regex
 from rapidfuzz import fuzz
 
-from .model import Paragraph
+from pipeline.model import Paragraph
 
 _CONTENTS = regex.compile(r"^(?:table of )?contents$", regex.IGNORECASE)
 _PART = regex.compile(r"^\W*part\s+(?P<roman>[IVXL]+)\s*[:.]\s*(?P<title>.*?)(?:\s+(?P<page>\d+))?$", regex.IGNORECASE)

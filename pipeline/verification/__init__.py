@@ -4,8 +4,8 @@ The archive is a yardstick, never a source of text. Each archive file is cut
 into its documents (a heading followed by "Written:"/"Dictated:" lines);
 each archive document is matched to a book document by content (shared
 content words), not by title; unmatched ones are reported as having no
-counterpart. A matched pair is aligned word by word (:mod:`pipeline.align`),
-editorial differences are normalised away (:mod:`pipeline.normalise`), and
+counterpart. A matched pair is aligned word by word (:mod:`pipeline.verification.align`),
+editorial differences are normalised away (:mod:`pipeline.verification.normalise`), and
 every remaining difference is classified:
 
 - ``ocr``: our word is not a word, or is a known OCR confusion of theirs;
@@ -28,11 +28,11 @@ from typing import Iterable, Sequence
 import regex
 from rapidfuzz.distance import OSA, Levenshtein
 
-from .align import WORD, Pair, align, words
-from .lexicon import english_frequencies
-from .model import Book, Document, ReviewItem
-from .normalise import Spelling, equivalent, load_spelling, normalise, strip_markers
-from .rules import read_tsv
+from pipeline.verification.align import WORD, Pair, align, words
+from pipeline.lexicon import english_frequencies
+from pipeline.model import Book, Document, ReviewItem
+from pipeline.verification.normalise import equivalent, normalise, strip_markers
+from pipeline.config import Config, Spelling
 
 STAGE = "verify_against_archive"
 
@@ -106,16 +106,6 @@ def split_archive(name: str, text: str) -> list[Segment]:
         if body:
             segments.append(Segment(name, title, start + 1, "\n".join(body).strip()))
     return segments
-
-
-def load_confusions(path: Path) -> set[tuple[str, str]]:
-    """(word, misread as) pairs from rules/real_word_confusions.tsv, lower case."""
-    return {(row["word"].lower(), row["misread_as"].lower()) for row in read_tsv(path, ("word", "misread_as", "note"))}
-
-
-def load_archive(folder: Path) -> dict[str, str]:
-    """The text of every archive file in ``folder`` (raw/archive/*.txt), by file name."""
-    return {path.name: path.read_text(encoding="utf-8") for path in sorted(folder.glob("*.txt"))}
 
 
 @dataclass(frozen=True, slots=True)
@@ -426,14 +416,11 @@ def verify(snapshots: Sequence[tuple[str, Book]], raw: Book, archive: dict[str, 
     return Verification(checks, unmatched, review)
 
 
-def check(result, rules_dir: Path, archive_dir: Path) -> Verification | None:
-    """Check a cleaned book (a :class:`pipeline.process.Result`) against raw/archive/; None without an archive."""
-    archive = load_archive(archive_dir) if archive_dir.is_dir() else {}
-    if not archive or not result.book.documents:
+def check(result, config: Config) -> Verification | None:
+    """Check a cleaned book (a :class:`pipeline.stages.Result`) against the archive of ``config``; None without one."""
+    if not config.archive or not result.book.documents:
         return None
-    spelling = load_spelling(rules_dir / "editorial_spelling.tsv")
-    confusions = load_confusions(rules_dir / "real_word_confusions.tsv")
-    return verify(result.snapshots, result.source, archive, spelling, confusions)
+    return verify(result.snapshots, result.source, dict(config.archive), config.spelling, set(config.real_word_confusions))
 
 
 def summary_rows(verification: Verification) -> list[dict]:

@@ -17,7 +17,7 @@ from pathlib import Path
 
 import regex
 
-from .model import Change
+from pipeline.model import Change
 
 
 class ExplainError(ValueError):

@@ -3,8 +3,10 @@
 A book's output is a function of five things: the raw file, the rules, the
 archive transcriptions (evidence for OCR correction, the yardstick of the
 check), the pipeline (its code and the versions of the packages it runs on)
-and the run options (``--skip``). The key is a content hash of each, kept beside the
-output in ``clean/<book>/.cache-key`` (gitignored: it is local state, and the
+and the run options (``--skip``). The key is a content hash of each, kept with the
+output in ``clean/<book>/.cache-key`` (written into the folder before it is
+swapped into place, see :mod:`pipeline.run.publish`, so it can only ever
+vouch for a complete output; gitignored: it is local state, and the
 committed output must not change when only the code's hash does). A rerun
 compares the new key with the stored one, component by component, so it can
 say *why* it redoes a book ("changed: rules") or that it skips it ("cached").
@@ -26,14 +28,16 @@ from importlib import metadata
 from pathlib import Path
 from typing import Iterable
 
-from . import __version__
-from .config import default_archive_dir
-from .output import write_atomically
-from .reader import MAX_BYTES
+from pipeline import __version__
+from pipeline.reader import MAX_BYTES
+from pipeline.run.names import Job
+from pipeline.run.options import RunOptions
+from pipeline.run.publish import RECORD
 
-KEY_FILE = ".cache-key"
-PACKAGE_DIR = Path(__file__).resolve().parent
+PACKAGE_DIR = Path(__file__).resolve().parent.parent
 DISTRIBUTION = "ocr-cleanup-pipeline"
+NOT_OUTPUT_SHAPING = ("cli.py", "__main__.py", "ops/", "changelog/", "run/batch.py", "run/cache.py", "run/publish.py")
+"""Code that decides how a run is driven or shown, not what it writes: editing it keeps the cache."""
 COMPONENTS = ("raw", "rules", "archive", "pipeline", "options")
 
 
@@ -46,17 +50,20 @@ def file_digest(path: Path) -> str:
     return digest.hexdigest()
 
 
-def tree_digest(root: Path, pattern: str = "**/*") -> str:
+def tree_digest(root: Path, pattern: str = "**/*", leave_out: tuple[str, ...] = ()) -> str:
     """One hash over every file under ``root`` matching ``pattern``: names and contents.
 
     Names are part of it so a renamed or removed rules file changes the key
     too; ``__pycache__`` and hidden files are left out because they are
-    by-products, not inputs.
+    by-products, not inputs, and so is every path starting with one of
+    ``leave_out``.
     """
     digest = hashlib.sha256()
     for path in sorted(root.glob(pattern)):
         relative = path.relative_to(root)
         if not path.is_file() or "__pycache__" in relative.parts or any(p.startswith(".") for p in relative.parts):
+            continue
+        if relative.as_posix().startswith(leave_out):
             continue
         digest.update(relative.as_posix().encode() + b"\0" + file_digest(path).encode() + b"\n")
     return digest.hexdigest()
@@ -85,14 +92,16 @@ def dependency_versions() -> str:
 
 
 def pipeline_digest() -> str:
-    """The pipeline's version, a hash of every ``pipeline/**/*.py`` and the dependency versions.
+    """The pipeline's version, a hash of the code that shapes outputs, and the dependency versions.
 
     The version alone is not enough: it is bumped by hand and a stage edited
-    without a bump would otherwise keep serving stale output.
+    without a bump would otherwise keep serving stale output. The command
+    line, the Prefect layer and the run machinery
+    (:data:`NOT_OUTPUT_SHAPING`) are left out: editing them changes no output.
     """
     digest = hashlib.sha256()
     digest.update(__version__.encode() + b"\n")
-    digest.update(tree_digest(PACKAGE_DIR, "**/*.py").encode() + b"\n")
+    digest.update(tree_digest(PACKAGE_DIR, "**/*.py", NOT_OUTPUT_SHAPING).encode() + b"\n")
     digest.update(dependency_versions().encode())
     return f"{__version__}+{digest.hexdigest()[:16]}"
 
@@ -120,14 +129,15 @@ class CacheKey:
         return [name for name in COMPONENTS if getattr(self, name) != getattr(other, name)]
 
 
-def compute_key(raw_path: Path, rules_dir: Path, skip: Iterable[str] = ()) -> CacheKey:
-    """The cache key of cleaning ``raw_path`` with the rules in ``rules_dir``; raises OSError if the raw file is unreadable."""
+def compute_key(raw_path: Path, options: RunOptions) -> CacheKey:
+    """The cache key of cleaning ``raw_path`` with these options; raises OSError if the raw file is unreadable."""
+    archive = options.archive
     return CacheKey(
         raw=file_digest(raw_path),
-        rules=tree_digest(Path(rules_dir)),
-        archive=tree_digest(default_archive_dir(rules_dir)) if default_archive_dir(rules_dir).is_dir() else "none",
+        rules=tree_digest(options.rules),
+        archive=tree_digest(archive) if archive is not None and archive.is_dir() else "none",
         pipeline=pipeline_digest(),
-        options=options_digest(skip),
+        options=options_digest(options.skip),
     )
 
 
@@ -142,16 +152,21 @@ class Decision:
 
 
 def stored(folder: Path) -> dict | None:
-    """The record kept by :func:`store` in ``folder``, or None if there is none or it is unreadable."""
+    """The cache record kept in ``folder``, or None if there is none or it is unreadable."""
     try:
-        record = json.loads((Path(folder) / KEY_FILE).read_text(encoding="utf-8"))
+        record = json.loads((Path(folder) / RECORD).read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return None
     return record if isinstance(record, dict) and isinstance(record.get("key"), dict) else None
 
 
-def decide(raw_path: Path, folder: Path, rules_dir: Path, skip: Iterable[str] = (), force: bool = False) -> Decision:
-    """Compare the key of this run with the one stored with the book's output in ``folder``.
+def record(key: CacheKey | None, files: Iterable[str], warnings: Iterable[str] = ()) -> dict:
+    """What is kept with an output: its key, the files the run wrote, and the book's warnings (shown again when cached)."""
+    return {"key": key.to_dict() if key else None, "files": sorted(files), "warnings": list(warnings)}
+
+
+def decide(job: Job, options: RunOptions) -> Decision:
+    """Compare the key of this run with the one stored with the book's output.
 
     The book is cached only if every component matches and every file the
     last run wrote is still there (someone may have deleted ``book.md``).
@@ -160,49 +175,31 @@ def decide(raw_path: Path, folder: Path, rules_dir: Path, skip: Iterable[str] = 
 
     >>> import tempfile; d = Path(tempfile.mkdtemp()); (d / "b.txt").write_text("x"); (d / "rules").mkdir()
     1
-    >>> decide(d / "b.txt", d / "out", d / "rules").reason
+    >>> job, options = Job(d / "b.txt", "b", d / "out" / "b"), RunOptions(out=d / "out", rules=d / "rules", archive=None)
+    >>> decide(job, options).reason
     'new'
-    >>> store(d / "out", decide(d / "b.txt", d / "out", d / "rules").key, ["book.md"])
-    >>> (d / "out" / "book.md").write_text("x") and decide(d / "b.txt", d / "out", d / "rules").reason
+    >>> job.folder.mkdir(parents=True); _ = (job.folder / RECORD).write_text(json.dumps(record(decide(job, options).key, ["book.md"])))
+    >>> (job.folder / "book.md").write_text("x") and decide(job, options).reason
     'cached'
-    >>> (d / "rules" / "lines.tsv").write_text("action") and decide(d / "b.txt", d / "out", d / "rules").reason
+    >>> (d / "rules" / "lines.tsv").write_text("action") and decide(job, options).reason
     'changed: rules'
     """
     try:
-        if Path(raw_path).stat().st_size > MAX_BYTES:  # the reader refuses it; hashing it first would only cost time
+        if Path(job.path).stat().st_size > MAX_BYTES:  # the reader refuses it; hashing it first would only cost time
             return Decision(False, "too large", None)
-        key = compute_key(Path(raw_path), Path(rules_dir), skip)
+        key = compute_key(Path(job.path), options)
     except OSError:
         return Decision(False, "unreadable", None)
-    if force:
+    if options.force:
         return Decision(False, "forced", key)
-    record = stored(folder)
-    if record is None:
+    kept = stored(job.folder)
+    if kept is None:
         return Decision(False, "new", key)
-    old = CacheKey(**{name: str(record["key"].get(name, "")) for name in COMPONENTS})
+    old = CacheKey(**{name: str(kept["key"].get(name, "")) for name in COMPONENTS})
     changed = key.changed(old)
     if changed:
         return Decision(False, "changed: " + ", ".join(changed), key)
-    missing = [name for name in record.get("files", []) if not (Path(folder) / name).is_file()]
+    missing = [name for name in kept.get("files", []) if not (Path(job.folder) / name).is_file()]
     if missing:
         return Decision(False, "changed: output missing (" + ", ".join(missing) + ")", key)
-    return Decision(True, "cached", key, tuple(record.get("warnings", ())))
-
-
-def invalidate(folder: Path) -> None:
-    """Remove the stored key before a book's outputs are rewritten.
-
-    Output files are replaced one by one; if a run dies between two of them,
-    the folder holds a mix, and the old key must not vouch for it.
-    """
-    (Path(folder) / KEY_FILE).unlink(missing_ok=True)
-
-
-def store(folder: Path, key: CacheKey, files: Iterable[str], warnings: Iterable[str] = ()) -> None:
-    """Record ``key`` with the output in ``folder``, after every output file has been written.
-
-    Written last and atomically: a run that fails before this point leaves
-    the old key (or none), so the next run redoes the book.
-    """
-    record = {"key": key.to_dict(), "files": sorted(files), "warnings": list(warnings)}
-    write_atomically(Path(folder) / KEY_FILE, json.dumps(record, indent=2) + "\n")
+    return Decision(True, "cached", key, tuple(kept.get("warnings", ())))

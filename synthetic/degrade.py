@@ -44,7 +44,7 @@ from typing import Sequence
 import pyphen
 import regex
 
-from .typeset import Slot, paginate
+from synthetic.typeset import Slot, paginate
 
 CONFUSIONS: tuple[tuple[str, str, float], ...] = (
     ("m", "rn", 4),  # "extrernely"

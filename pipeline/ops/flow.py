@@ -1,0 +1,330 @@
+"""The Prefect flows: thin wrappers around the one per-book sequence. The only module that imports Prefect.
+
+- ``clean-book`` cleans one raw file by calling :func:`pipeline.run.book.clean_book`
+  with a ``step`` that runs each step as a task named after it:
+  ``check_cache``, ``read_book``, one per registered stage,
+  ``verify_against_archive`` and ``write_outputs``. Its artifacts are the
+  archive check (a table and a report) and the book's stats. A book is its
+  own flow run, named after the book and the time, and fails (without a
+  traceback) when the book fails.
+- ``clean-raw`` is the batch: it checks its inputs first (a glob that
+  matches nothing, two inputs for one output folder, malformed rules: one
+  message, before any book), maps the book flow over the books (in turn, or
+  on a Dask cluster), keeps a progress artifact and a summary table, and
+  fails if any book failed.
+
+``serve`` turns the batch into a scheduled deployment and stops cleanly on
+SIGTERM or SIGINT: no new runs, the running one cancelled (not crashed),
+the schedule paused.
+"""
+
+
+import asyncio
+import json
+import logging
+import os
+import signal
+from datetime import datetime
+from functools import lru_cache
+from pathlib import Path
+from typing import Callable, Literal, Optional
+
+from prefect import flow, get_run_logger, task, unmapped
+from prefect.artifacts import create_markdown_artifact, create_progress_artifact, create_table_artifact, update_progress_artifact
+from prefect.cache_policies import NO_CACHE
+from prefect.runtime import flow_run as current_flow_run
+from prefect.runtime import task_run as current_task_run
+from prefect.states import Completed, Failed, State
+from prefect.task_runners import ThreadPoolTaskRunner
+from prefect.utilities.annotations import quote
+
+from pipeline.config import Config
+from pipeline.locations import ARCHIVE_DIR, CLEAN_DIR, RAW_GLOB, RULES_DIR
+from pipeline.reader import InputError, book_name
+from pipeline.rules import RulesError, load_config
+from pipeline.run import cache
+from pipeline.run.batch import expand_inputs, format_summary, summary_rows, summary_totals
+from pipeline.run.book import Hooks, Outcome, Result, clean_book
+from pipeline.run.names import plan
+from pipeline.run.options import RunOptions
+from pipeline.stages import STAGES
+from pipeline.verification import Verification, to_markdown
+from pipeline.verification import summary_rows as verification_rows
+
+StageName = Literal[tuple(STAGES)]  # type: ignore[valid-type]  # the schema's enum: a typo is refused when a run is created
+IGNORE_SIGINT = "PIPELINE_FLOW_IGNORES_SIGINT"
+"""Set by ``serve`` for the flow processes it starts: Ctrl-C in its terminal reaches the whole process
+group, and must stop the server (which cancels the run), not crash the run."""
+
+
+def artifact_key(text: str) -> str:
+    """An artifact key from any text: Prefect accepts only ``[a-z0-9-]``.
+
+    >>> artifact_key("Lenin's_Fight 2")
+    'lenin-s-fight-2'
+    """
+    return "".join(c if c.isascii() and c.isalnum() else "-" for c in text.lower())
+
+
+@lru_cache(maxsize=4)
+def _config(rules: str, archive: str | None, digest: tuple[str, str]) -> Config:
+    return load_config(Path(rules), Path(archive) if archive else None)
+
+
+def config_for(options: RunOptions) -> Config:
+    """The Config of these options, read once per process while rules/ and the archive hash the same."""
+    archive = options.archive
+    digest = (cache.tree_digest(options.rules),
+              cache.tree_digest(archive) if archive is not None and archive.is_dir() else "none")
+    return _config(str(options.rules), str(archive) if archive else None, digest)
+
+
+@task(cache_policy=NO_CACHE)
+def step_task(name: str, function: Callable, args: tuple):
+    """One step of the book's sequence; the task run is named after the step."""
+    value = function(*args)
+    if name in STAGES:
+        get_run_logger().info("%s: %d change(s)", name, len(value[1]))
+    return value
+
+
+def run_as_task(name: str, function: Callable, *args):
+    """The ``step`` of :class:`pipeline.run.book.Hooks` for Prefect: the step as a task run.
+
+    ``quote``: Prefect would otherwise walk every Line and Paragraph of the
+    book looking for futures (~7 s a book).
+    """
+    return step_task.with_options(name=name)(name, function, quote(args))
+
+
+def publish_artifacts(result: Result, verification: Verification | None, files: dict[str, str]) -> None:
+    """The archive check (table and report) and the book's stats, as artifacts of the book's flow run."""
+    key = artifact_key(result.book.name)
+    if verification is not None:
+        create_table_artifact(key="verification-" + key, table=verification_rows(verification),
+                              description="Clean documents against the archive transcriptions")
+        create_markdown_artifact(key="verification-report-" + key, markdown=to_markdown(verification),
+                                 description="Archive check: figures and the differences left")
+    stats = json.loads(files["stats.json"])
+    pages = stats["pages"]
+    create_markdown_artifact(
+        key="stats-" + key,
+        markdown=(
+            f"# {result.book.name}\n\n"
+            f"- pages {pages['first']}..{pages['last']} ({pages['count']}), gaps {pages['gaps']}, "
+            f"misreads repaired {len(pages['misread_repaired'])}\n"
+            f"- paragraphs {stats['paragraphs']['count']}, documents {stats['documents']}, changes {stats['changes']}\n"
+            + "".join(f"- warning: {w}\n" for w in stats["warnings"])
+            + "\n| rule | count |\n|---|---|\n"
+            + "".join(f"| {rule} | {count} |\n" for rule, count in stats["changes_by_rule"].items())
+        ),
+        description="Cleanup statistics",
+    )
+
+
+def _now() -> str:
+    return datetime.now().strftime("%Y-%m-%d %H:%M:%S")
+
+
+def _book_run_name() -> str:
+    return f"{book_name(current_flow_run.parameters['path'])} {_now()}"
+
+
+def _options(out_dir: str, rules_dir: str | None, archive_dir: str | None, skip, force: bool) -> RunOptions:
+    return RunOptions(Path(out_dir), Path(rules_dir) if rules_dir else RULES_DIR,
+                      Path(archive_dir) if archive_dir else None, tuple(skip or ()), force)
+
+
+@flow(name="clean-book", flow_run_name=_book_run_name, log_prints=False)
+def clean_book_flow(
+    path: str,
+    out_dir: str = str(CLEAN_DIR),
+    rules_dir: Optional[str] = None,
+    archive_dir: Optional[str] = str(ARCHIVE_DIR),
+    skip: Optional[list[StageName]] = None,
+    force: bool = False,
+) -> Outcome | State:
+    """Clean one raw file into OUT/<book>/, or keep the output if nothing it depends on changed.
+
+    Args:
+        path: The raw OCR file (plain text).
+        out_dir: The output folder; the book goes to OUT/<book>/.
+        rules_dir: The rules folder; empty for the project's rules/.
+        archive_dir: The archive transcriptions to check against; empty for none.
+        skip: Stages not to run.
+        force: Clean the book again even if its cache key is unchanged.
+    """
+    logger = get_run_logger()
+    options = _options(out_dir, rules_dir, archive_dir, skip, force)
+    job = plan([Path(path)], options.out)[0]
+    hooks = Hooks(step=run_as_task, on_wait=logger.warning, on_rendered=publish_artifacts, on_note=logger.info)
+    outcome = clean_book(job, options, config_for(options), hooks)
+    for warning in outcome.warnings:
+        logger.warning("%s", warning)
+    if outcome.failed:
+        logger.error("%s", outcome.reason)
+        return Failed(message=outcome.reason, data=outcome)
+    logger.info("%s", outcome.line())
+    return outcome
+
+
+def _book_task_name() -> str:
+    return "clean " + book_name(current_task_run.parameters["path"])
+
+
+@task(name="clean_book", task_run_name=_book_task_name, cache_policy=NO_CACHE)
+def book_task(path: str, out_dir: str, rules_dir: str | None, archive_dir: str | None,
+              skip: list[str] | None, force: bool) -> Outcome:
+    """The book flow as a task, so the batch can map it over a task runner (threads or Dask workers)."""
+    state = clean_book_flow(path, out_dir, rules_dir, archive_dir, skip, force, return_state=True)
+    data = state.result(raise_on_failure=False)
+    if isinstance(data, Outcome):
+        return data
+    return Outcome(path, book_name(path), "failed", failure_message(data) if isinstance(data, BaseException)
+                   else str(state.message), str(Path(out_dir) / book_name(path)))
+
+
+def failure_message(exc: BaseException) -> str:
+    """The message of a failed book: ours name the file already; anything else also gets its type."""
+    return str(exc) if isinstance(exc, (InputError, RulesError, ValueError, OSError)) else f"{type(exc).__name__}: {exc}"
+
+
+def _batch_run_name() -> str:
+    return f"clean-raw {_now()}"
+
+
+@flow(name="clean-raw", flow_run_name=_batch_run_name, task_runner=ThreadPoolTaskRunner(max_workers=1))
+def clean_raw(
+    inputs: list[str] = [RAW_GLOB],  # noqa: B006 (Prefect needs the default in the signature for the schema)
+    out_dir: str = str(CLEAN_DIR),
+    rules_dir: Optional[str] = None,
+    archive_dir: Optional[str] = str(ARCHIVE_DIR),
+    skip: Optional[list[StageName]] = None,
+    force: bool = False,
+) -> list[Outcome] | State:
+    """Clean every raw file the inputs name, each as a clean-book run; unchanged books are skipped.
+
+    Args:
+        inputs: Raw OCR files or globs (absolute, or relative to the working folder); globs are
+            expanded when the run starts, so books added to raw/ since are picked up.
+        out_dir: The output folder; each book goes to OUT/<book>/.
+        rules_dir: The rules folder; empty for the project's rules/.
+        archive_dir: The archive transcriptions to check against; empty for none.
+        skip: Stages not to run (repair_unicode, remove_page_furniture, rebuild_paragraphs,
+            join_hyphenated_words, correct_ocr_words, split_documents).
+        force: Clean every book again even if its cache key is unchanged.
+    """
+    if os.environ.get(IGNORE_SIGINT) and _in_main_thread():
+        signal.signal(signal.SIGINT, signal.SIG_IGN)
+    logger = get_run_logger()
+    try:
+        options = _options(out_dir, rules_dir, archive_dir, skip, force)
+        jobs = plan(expand_inputs(inputs, Path.cwd()), options.out)
+        config_for(options)  # every rules file checked once, before the first book
+    except (InputError, RulesError, ValueError) as exc:
+        logger.error("%s", exc)
+        return Failed(message=str(exc), data=[])
+    paths = [str(job.path) for job in jobs]
+    progress = create_progress_artifact(0.0, key="clean-raw-progress", description=f"books done of {len(paths)}")
+    futures = book_task.map(paths, unmapped(out_dir), unmapped(rules_dir), unmapped(archive_dir),
+                            unmapped(list(options.skip)), unmapped(force))
+    outcomes: list[Outcome] = []
+    for job, future in zip(jobs, futures):
+        try:
+            outcome = future.result()
+        except Exception as exc:  # a worker lost, a bug: record it and go on with the others
+            logger.exception("%s failed", job.path)
+            outcome = Outcome(str(job.path), job.name, "failed", failure_message(exc), str(job.folder))
+        outcomes.append(outcome)
+        update_progress_artifact(progress, 100.0 * len(outcomes) / len(paths))
+    create_table_artifact(table=summary_rows(outcomes), key="clean-raw-summary", description=summary_totals(outcomes))
+    logger.info("summary\n%s", format_summary(outcomes))
+    if any(o.failed for o in outcomes):
+        return Failed(message=summary_totals(outcomes), data=outcomes)
+    return Completed(message=summary_totals(outcomes), data=outcomes)
+
+
+def _in_main_thread() -> bool:
+    import threading
+
+    return threading.current_thread() is threading.main_thread()
+
+
+def task_runner(dask: str | None):
+    """The batch's task runner: books in turn, or on a Dask cluster (``local``: 2 workers here; else its address).
+
+    Dask workers run the book flows themselves, so they must import this
+    project and reach the Prefect API (``PREFECT_API_URL`` in their
+    environment); a local cluster's workers inherit this process's.
+    """
+    if not dask:
+        return ThreadPoolTaskRunner(max_workers=1)
+    from prefect_dask import DaskTaskRunner  # imports distributed: ~1 s, only when asked for
+
+    logging.getLogger("distributed").setLevel(logging.ERROR)
+    if dask == "local":
+        return DaskTaskRunner(cluster_kwargs={
+            "n_workers": 2, "threads_per_worker": 1, "processes": True,
+            "dashboard_address": None, "silence_logs": logging.ERROR,
+        })
+    return DaskTaskRunner(address=dask)
+
+
+def run_batch(inputs: list[str], options: RunOptions, dask: str | None = None) -> tuple[list[Outcome], str | None]:
+    """Run ``clean-raw`` and return each book's outcome, and the batch's own error if it failed as a whole."""
+    state = clean_raw.with_options(task_runner=task_runner(dask))(
+        inputs, str(options.out), str(options.rules), str(options.archive) if options.archive else None,
+        list(options.skip), options.force, return_state=True,
+    )
+    data = state.result(raise_on_failure=False)
+    if isinstance(data, list) and (data or state.is_completed()):
+        return data, None
+    return [], failure_message(data) if isinstance(data, BaseException) else str(state.message)
+
+
+def serve(cron: str, inputs: list[str], options: RunOptions, name: str = "reprocess-raw",
+          on_ready: Callable[[str], None] | None = None) -> None:
+    """Serve ``clean-raw`` as a deployment on a cron schedule until SIGTERM or SIGINT.
+
+    Runs never overlap (the deployment's concurrency limit is 1) and
+    unchanged books are cached, so a nightly run that finds nothing new costs
+    seconds. On a signal the runner stops polling, cancels a run in progress
+    (its state says Cancelled, not Crashed) and pauses the schedule, so no
+    runs pile up while nothing serves them. ``on_ready(deployment_id)`` is
+    called once the deployment is registered.
+    """
+    from prefect.deployments.runner import EntrypointType
+    from prefect.runner import Runner
+
+    os.environ[IGNORE_SIGINT] = "1"
+    runner = Runner(name=name, pause_on_shutdown=True, limit=1)
+    deployment_id = runner.add_flow(
+        clean_raw,
+        name=name,
+        cron=cron,
+        parameters={"inputs": inputs, "out_dir": str(options.out), "rules_dir": str(options.rules),
+                    "archive_dir": str(options.archive) if options.archive else None,
+                    "skip": list(options.skip), "force": False},
+        description="Reprocess the raw OCR books; books whose raw file, rules and pipeline are unchanged are skipped.",
+        tags=["ocr-cleanup"],
+        concurrency_limit=1,
+        entrypoint_type=EntrypointType.MODULE_PATH,
+    )
+    if on_ready is not None:
+        on_ready(str(deployment_id))
+
+    async def main() -> None:
+        stop = asyncio.Event()
+        started = asyncio.create_task(runner.start())
+        while not runner.started and not started.done():
+            await asyncio.sleep(0.05)
+        loop = asyncio.get_running_loop()
+        for sig in (signal.SIGTERM, signal.SIGINT):  # after runner.start(), which sets a SIGTERM handler of its own
+            loop.add_signal_handler(sig, stop.set)
+        waiter = asyncio.create_task(stop.wait())
+        await asyncio.wait({started, waiter}, return_when=asyncio.FIRST_COMPLETED)
+        if runner.started:
+            await runner.astop()
+        await started
+
+    asyncio.run(main())

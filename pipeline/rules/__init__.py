@@ -1,0 +1,55 @@
+"""Rules are data: the files of rules/ (and the archive transcriptions) read into one :class:`Config`.
+
+:func:`load_config` reads every file before the first stage runs and
+reports every problem of the folder in one :class:`RulesError`, one
+``rules/FILE:LINE: what is wrong`` line each: malformed rows, bad patterns,
+repeated keys, unknown keys in a ``<book>.toml``, missing, binary or
+non-UTF-8 files, and files nobody reads (a misspelt file name).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from pipeline.config import Config
+from pipeline.locations import ARCHIVE_DIR, RULES_DIR
+from pipeline.rules import specs
+from pipeline.rules.tsv import Problems, RulesError, read_tsv
+
+FILES = {
+    "folio_digits.tsv": ("folio_digits", specs.folio_digits),
+    "lines.tsv": ("line_rules", specs.line_rules),
+    "stray_marks.tsv": ("stray_marks", specs.stray_marks),
+    "note_marks.tsv": ("note_marks", specs.note_marks),
+    "hyphen_prefixes.tsv": ("hyphen_prefixes", specs.hyphen_prefixes),
+    "lexicon.txt": ("lexicon_words", specs.word_list),
+    "ocr_confusions.tsv": ("ocr_confusions", specs.ocr_confusions),
+    "scannos.tsv": ("scannos", specs.scannos),
+    "editorial_spelling.tsv": ("spelling", specs.editorial_spelling),
+    "real_word_confusions.tsv": ("real_word_confusions", specs.real_word_confusions),
+}
+"""Each rules file, the Config field it fills, and its reader. ``<book>.toml`` files come on top."""
+
+
+def load_config(rules_dir: Path = RULES_DIR, archive_dir: Path | None = ARCHIVE_DIR) -> Config:
+    """Read rules/ and the archive into a Config; raise one RulesError naming every problem.
+
+    ``archive_dir=None`` means no archive (no check, no archive words).
+    """
+    rules_dir = Path(rules_dir)
+    problems = Problems()
+    if not rules_dir.is_dir():
+        problems.add(rules_dir, 1, "the rules folder does not exist" if not rules_dir.exists() else "is not a folder")
+        problems.raise_any()
+    fields = {field: read(rules_dir / name, problems) for name, (field, read) in FILES.items()}
+    for path in sorted(rules_dir.iterdir()):
+        if path.name in FILES or path.name.startswith(".") or path.suffix == ".toml" or path.name.lower().startswith("readme"):
+            continue
+        problems.add(path, 1, f"not a rules file this pipeline reads (it reads {', '.join(FILES)} and <book>.toml)")
+    book_rules = {path.stem: specs.book_rules(path, problems) for path in sorted(rules_dir.glob("*.toml"))}
+    archive = specs.archive_texts(Path(archive_dir), problems) if archive_dir is not None else {}
+    problems.raise_any()
+    return Config(**fields, book_rules=book_rules, archive=archive, archive_words=specs.archive_words(archive))
+
+
+__all__ = ["FILES", "RulesError", "load_config", "read_tsv"]
