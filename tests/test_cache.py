@@ -95,7 +95,7 @@ def test_cache_key_travels_with_the_output_and_a_failed_write_keeps_the_old_pair
 
     monkeypatch.setattr(publish, "_write", full_disk)
     outcome = clean(setting, force=True)
-    assert outcome.failed and "No space left on device" in outcome.reason and "previous output is unchanged" in outcome.reason
+    assert outcome.failed and "No space left on device" in outcome.reason and "cannot write the output" in outcome.reason and "previous output is unchanged" in outcome.reason
     assert {p.name: p.read_bytes() for p in folder.iterdir()} == before
     assert clean(setting).status == "cached"
 

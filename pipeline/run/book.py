@@ -22,7 +22,7 @@ from pipeline.rules import RulesError
 from pipeline.run import cache
 from pipeline.run.names import Job
 from pipeline.run.options import RunOptions
-from pipeline.run.publish import PublishError, book_lock, publish, recover
+from pipeline.run.publish import PublishError, book_lock, cannot_write, publish, recover
 from pipeline.run.render import render
 from pipeline.stages import Result, run_stages
 from pipeline.verification import Verification, check
@@ -140,7 +140,6 @@ def clean_book(job: Job, options: RunOptions, config: Config, hooks: Hooks = Hoo
     except BOOK_ERRORS as exc:
         return outcome("failed", str(exc))
     except OSError as exc:  # the lock or staging folder could not be made: OUT is not writable
-        return outcome("failed", f"{job.folder}: cannot write the output ({exc.strerror or exc}); "
-                                 "the previous output is unchanged")
+        return outcome("failed", cannot_write(job.folder, exc))
     return outcome("cleaned", decision.reason, changes=len(result.changes), warnings=result.book.warnings,
                    timings=result.timings)

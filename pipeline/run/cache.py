@@ -185,6 +185,8 @@ def decide(job: Job, options: RunOptions) -> Decision:
     'changed: rules'
     """
     try:
+        if not Path(job.path).is_file():  # a folder, a pipe (reading it would hang): the reader refuses it
+            return Decision(False, "not a file", None)
         if Path(job.path).stat().st_size > MAX_BYTES:  # the reader refuses it; hashing it first would only cost time
             return Decision(False, "too large", None)
         key = compute_key(Path(job.path), options)

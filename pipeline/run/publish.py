@@ -56,6 +56,15 @@ LEGACY_SUFFIXES = {".md", ".json", ".jsonl", ".tsv", ".html"}
 class PublishError(OSError):
     """The output could not be put in place; the old output is untouched. The message names the folder."""
 
+    def __str__(self) -> str:
+        return str(self.args[0])
+
+
+def cannot_write(folder: Path, exc: OSError) -> str:
+    """The one-line message of an output that could not be written."""
+    kept = "the previous output is unchanged" if Path(folder).exists() else "nothing was written"
+    return f"{folder}: cannot write the output ({exc.strerror or exc}); {kept}"
+
 
 def _staging(out: Path, name: str) -> Path:
     return Path(out) / WORK_DIR / "staging" / name
@@ -180,8 +189,7 @@ def publish(folder: Path, files: dict[str, str], record: dict) -> None:
     except BaseException as exc:
         shutil.rmtree(new, ignore_errors=True)
         if isinstance(exc, OSError) and not isinstance(exc, PublishError):
-            raise PublishError(exc.errno, f"{folder}: the output could not be written ({exc.strerror or exc}); "
-                                          "the previous output is unchanged") from exc
+            raise PublishError(cannot_write(folder, exc)) from exc
         raise
 
 
