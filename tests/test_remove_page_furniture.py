@@ -9,6 +9,8 @@ from conftest import read_table
 from pipeline.config import Config
 from pipeline.model import Book, Line
 from pipeline.stages.remove_page_furniture import remove_page_furniture
+from pipeline.stages.remove_page_furniture.candidates import Candidate
+from pipeline.stages.remove_page_furniture.page_sequence import best_chain
 from synthetic.typeset import typeset
 
 TRUTH = {int(row["raw_line"]): int(row["page"]) for row in read_table("page_furniture.tsv")}
@@ -102,3 +104,24 @@ def test_remove_page_furniture_leaves_text_without_pages_alone_with_a_warning():
     out, changes = remove_page_furniture(Book("plain", lines), Config())
     assert changes == [] and out.lines == lines
     assert "no page numbers or running heads found" in out.warnings[0]
+
+
+def test_remove_page_furniture_a_tie_keeps_the_chain_with_more_pages():
+    """A lone running head and two bare folios score the same; the longer chain is the page sequence.
+
+    The old tie-break kept the chain ending first, here the lone head, and no page was found.
+    """
+    heads = [Candidate(10, 7, "head_first", "Lenin", "7 Lenin", "7")]
+    folios = [Candidate(50, 20, "bare", "", "20", "20"), Candidate(90, 21, "bare", "", "21", "21")]
+    assert best_chain(heads + folios, {"lenin"}) == folios
+
+
+def test_remove_page_furniture_a_paragraph_opening_with_the_page_before_is_text():
+    """First page 32 and a paragraph opening "31 the party…": the sequence would like a 31 there, but a
+    line of words inside running text is no folio at an end of the chain (it was removed as a misread)."""
+    paragraphs = ["31 the party congress met in the spring and " + ARCHIVE_TEXT] + [f"{ARCHIVE_TEXT} Paragraph {i}." for i in range(30)]
+    book_text = typeset(paragraphs, book_title="The Last Struggle", section_title="Better Fewer", first_page=32)
+    lines = tuple(Line(i, t) for i, t in enumerate(book_text.text.split("\n")[:-1], start=1))
+    out, changes = remove_page_furniture(Book("synthetic", lines), Config())
+    assert {c.line: c.page for c in changes} == book_text.furniture
+    assert any(line.text.startswith("31 the party") for line in out.lines)

@@ -1,4 +1,4 @@
-"""Learn a book's page furniture from its text: folio candidates, the page sequence, page spans.
+"""Learn a book's page sequence from its text: the chain of folio candidates, misread folios, the pages.
 
 Plain OCR text has no page markers, only the furniture the printer set:
 running heads with a folio ("6 Lenin’s Fight Against Stalinism",
@@ -22,147 +22,36 @@ This module finds them without knowing the book:
 from __future__ import annotations
 
 import statistics
-from dataclasses import dataclass
 from typing import Mapping, Sequence
 
-import regex
 from rapidfuzz.distance import Levenshtein
 from rapidfuzz.fuzz import ratio
 
 from pipeline.model import Line
+from pipeline.stages.remove_page_furniture.candidates import (
+    MAX_TITLE, Candidate, CandidateReader, Furniture, is_running, running_titles, title_key,
+)
+from pipeline.stages.remove_page_furniture.page_spans import PageSpan, learn_roles, page_spans
 
-MAX_TITLE = 70
-"""A running head is a short line; longer lines are text."""
 MAX_SKIP = 12
 """The chain may jump at most this many page numbers at once."""
 MIN_PAGE_LINES = 12
 """A sequence whose pages are shorter than this is a list (a contents page), not pages."""
-RUNNING_TITLE_MIN = 3
-"""A title seen on this many candidates is a running title."""
-
-_DIGIT = regex.compile(r"[0-9]")
 
 WEIGHT_RUNNING, WEIGHT_BARE, WEIGHT_OTHER = 2.0, 1.0, 0.5
+"""How much a candidate adds to a chain. A running head (a title seen on three or more
+candidates, with its number) is the surest furniture; a bare number is furniture or a
+number in the text (an index entry, a date); a line of other words with a number is
+most often text. The ratios, not the values, matter: one running head outweighs a bare
+number and an odd line together."""
 SKIP_COST = 1.5
-
-
-@dataclass(frozen=True, slots=True)
-class Candidate:
-    """A line that may be page furniture: its number as read, and its shape.
-
-    ``form`` is ``bare`` (only a number), ``head_first`` ("6 Lenin’s Fight…")
-    or ``head_last`` ("Introduction 7"); ``title`` is the text beside the number.
-    """
-
-    line: int
-    value: int
-    form: str
-    title: str
-    text: str
-    digits: str
-
-
-@dataclass(frozen=True, slots=True)
-class Furniture:
-    """A furniture line accepted into the page sequence."""
-
-    candidate: Candidate
-    page: int
-    kind: str  # head, folio, misread
-    evidence: str
-
-
-@dataclass(frozen=True, slots=True)
-class PageSpan:
-    """A printed page: its number, raw line span, and the furniture found for it."""
-
-    number: int
-    first_line: int
-    last_line: int
-    evidence: str
-    furniture: tuple[Furniture, ...]
-
-
-def title_key(title: str) -> str:
-    """Letters only, lower case: how running titles are compared.
-
-    >>> title_key("Lenin’s Fight Against Stalinism")
-    'leninsfightagainststalinism'
-    """
-    return regex.sub(r"[^\p{L}]", "", title).lower()
-
-
-def _digit_class(digit_map: Mapping[str, str]) -> str:
-    extra = "".join(regex.escape(c) for c in sorted(digit_map))
-    return rf"[0-9{extra}]"
-
-
-class CandidateReader:
-    """Parses lines into folio candidates using the configured OCR digit confusions."""
-
-    def __init__(self, digit_map: Mapping[str, str]):
-        self.digit_map = dict(digit_map)
-        d = _digit_class(digit_map)
-        num = rf"(?P<num>{d}{{0,3}}[0-9]{d}{{0,3}})"
-        self.bare = regex.compile(rf"^[\p{{P}}\p{{S}}]{{0,2}}\s*{num}\s*[\p{{P}}\p{{S}}]{{0,2}}$")
-        self.first = regex.compile(rf"^{num}\s+(?P<title>\p{{L}}.*)$")
-        self.last = regex.compile(rf"^(?P<title>.*\p{{L}}.*?)\s+{num}$")
-
-    def to_int(self, digits: str) -> int | None:
-        value = "".join(self.digit_map.get(c, c) for c in digits)
-        if len(digits) > 4 or not value.isdigit():
-            return None
-        return int(value)
-
-    def read(self, line: Line) -> Candidate | None:
-        """A candidate for a short line shaped like a folio or running head, else None.
-
-        >>> reader = CandidateReader({"T": "7"})
-        >>> reader.read(Line(3669, "The Hifredmanaeys T5")).value
-        75
-        >>> reader.read(Line(231, "6 Lenin’s Fight Against Stalinism")).form
-        'head_first'
-        >>> reader.read(Line(7700, "Aristotle, 30, 31")).value  # a candidate; the chain rejects it
-        31
-        >>> reader.read(Line(99, "December 23, 1922 and then a long line of text that goes on")) is None
-        True
-        """
-        text = line.text.strip()
-        if not text or len(text) > MAX_TITLE:
-            return None
-        words = text.split()
-        if not _DIGIT.search(words[0] + words[-1]):
-            return None  # the folio stands first or last and has a digit: most lines stop here, cheaply
-        for form, pattern in (("bare", self.bare), ("head_first", self.first), ("head_last", self.last)):
-            match = pattern.match(text)
-            if match:
-                value = self.to_int(match["num"])
-                if value is None or value == 0:
-                    return None
-                title = match.groupdict().get("title") or ""
-                return Candidate(line.number, value, form, title.strip(), text, match["num"])
-        return None
-
-
-def running_titles(candidates: Sequence[Candidate]) -> set[str]:
-    """Title keys that recur on at least RUNNING_TITLE_MIN candidates.
-
-    >>> cands = [Candidate(i, i, "head_last", "Introduction", "", "") for i in range(3)]
-    >>> running_titles(cands)
-    {'introduction'}
-    """
-    counts: dict[str, int] = {}
-    for cand in candidates:
-        key = title_key(cand.title)
-        if key:
-            counts[key] = counts.get(key, 0) + 1
-    return {key for key, count in counts.items() if count >= RUNNING_TITLE_MIN}
-
-
-def is_running(cand: Candidate, titles: set[str]) -> bool:
-    """True when the candidate's title is a running title, or an OCR variant of one."""
-    key = title_key(cand.title)
-    return bool(key) and (key in titles or any(ratio(key, t) >= 90 for t in titles))
+"""The cost of each page the chain skips. Above the weight of a bare number, so a chain
+never jumps a page to take in one more bare number it could do without, and below the
+weight of a running head, so a page whose folio OCR lost does not break the chain."""
+MISREAD_TITLE = 60
+"""Lower similarity accepted for the title of a line whose number is also misread: both
+halves are damaged ("The Hifredmanaeys T5" for "The Bureaucracy 75"); the number must then
+be one edit from the page the sequence expects there."""
 
 
 def best_chain(candidates: Sequence[Candidate], titles: set[str]) -> list[Candidate]:
@@ -174,18 +63,21 @@ def best_chain(candidates: Sequence[Candidate], titles: set[str]) -> list[Candid
     ]
     by_value: dict[int, list[int]] = {}
     score = [0.0] * len(ordered)
+    size = [1] * len(ordered)
     back: list[int | None] = [None] * len(ordered)
     for j, cand in enumerate(ordered):
         score[j] = weight[j]
         for step in range(1, MAX_SKIP + 1):
             for i in by_value.get(cand.value - step, ()):
                 linked = score[i] - SKIP_COST * (step - 1) + weight[j]
-                if linked > score[j]:
-                    score[j], back[j] = linked, i
+                if (linked, size[i] + 1) > (score[j], size[j]):
+                    score[j], size[j], back[j] = linked, size[i] + 1, i
         by_value.setdefault(cand.value, []).append(j)
     if not ordered:
         return []
-    j: int | None = max(range(len(ordered)), key=lambda k: (score[k], -k))
+    # Equal scores: the chain with more members (two chains can tie while one of them is a
+    # single candidate: keeping that one found no page at all), then the earlier end.
+    j: int | None = max(range(len(ordered)), key=lambda k: (score[k], size[k], -k))
     chain = []
     while j is not None:
         chain.append(ordered[j])
@@ -209,6 +101,31 @@ def trim_outliers(chain: list[Candidate], length: float) -> list[Candidate]:
     while len(chain) >= 2 and chain[1].line - chain[0].line > 4 * length * (chain[1].value - chain[0].value):
         chain = chain[1:]
     while len(chain) >= 2 and chain[-1].line - chain[-2].line > 4 * length * (chain[-1].value - chain[-2].value):
+        chain = chain[:-1]
+    return chain
+
+
+def trim_weak_ends(chain: list[Candidate], titles: set[str], nonblank: set[int]) -> list[Candidate]:
+    """Drop chain ends that are a line of words seen once, with a number, inside running text.
+
+    Such a line ("… inspection. The 31", the first line of a paragraph) is
+    furniture only where the sequence vouches for it on both sides; at an end
+    of the chain only one neighbour does. A bare number, a running head, a
+    title another member of the chain carries too, or a line set apart by
+    blank lines on both sides (as 155 of the first book's 156 furniture lines
+    are) stays.
+    """
+    seen: dict[str, int] = {}
+    for c in chain:
+        seen[title_key(c.title)] = seen.get(title_key(c.title), 0) + 1
+
+    def strong(c: Candidate) -> bool:
+        return (c.form == "bare" or is_running(c, titles) or seen[title_key(c.title)] > 1
+                or _set_apart(c.line, nonblank))
+
+    while chain and not strong(chain[0]):
+        chain = chain[1:]
+    while chain and not strong(chain[-1]):
         chain = chain[:-1]
     return chain
 
@@ -246,7 +163,7 @@ def find_misread(
             if len(tokens) == 1 and not _set_apart(line.number, nonblank):
                 continue
             rest = " ".join(t for t in tokens if t != token)
-            if len(tokens) > 1 and not (titles and any(ratio(title_key(rest), t) >= 60 for t in titles)):
+            if len(tokens) > 1 and not (titles and any(ratio(title_key(rest), t) >= MISREAD_TITLE for t in titles)):
                 continue  # a line with words is a head only if its words are a running title ("7) We are…" is text)
             form = "bare" if len(tokens) == 1 else "head_first" if token == tokens[0] else "head_last"
             cand = Candidate(line.number, expected, form, " ".join(t for t in tokens if t != token), text, token)
@@ -254,138 +171,6 @@ def find_misread(
             if best is None or distance < best[0]:
                 best = (distance, cand)
     return best[1] if best else None
-
-
-def learn_roles(furniture: Sequence[Furniture], nonblank: set[int]) -> dict[str, str]:
-    """Whether each form of furniture sits at the top or the foot of its page.
-
-    Two consecutive folios with only blank lines between them stand on either
-    side of a page break: the first is at the foot of its page, the second at
-    the top of the next. Forms with no such evidence default to: heads at the
-    top, bare numbers at the foot.
-    """
-    votes: dict[str, dict[str, int]] = {}
-    for a, b in zip(furniture, furniture[1:]):
-        between = range(a.candidate.line + 1, b.candidate.line)
-        if b.page == a.page + 1 and len(between) <= 8 and not any(n in nonblank for n in between):
-            votes.setdefault(a.candidate.form, {}).setdefault("bottom", 0)
-            votes[a.candidate.form]["bottom"] += 1
-            votes.setdefault(b.candidate.form, {}).setdefault("top", 0)
-            votes[b.candidate.form]["top"] += 1
-    roles = {"head_first": "top", "head_last": "top", "bare": "bottom"}
-    for form, tally in votes.items():
-        roles[form] = max(tally, key=lambda role: (tally[role], role == roles[form]))
-    return roles
-
-
-def _snap(estimate: float, starts: Sequence[int], openings: set[int], long_lines: set[int], lo: int, hi: int, length: float) -> int:
-    """The page-break position nearest the estimate: a line after two or more blank lines.
-
-    A page that opens a part or document starts with a heading, so a break
-    before a heading wins over a nearer one before running text, and the
-    break goes before the first line of a heading group ("Part IV" /
-    "THE BUREAUCRACY" / "Introduction": short lines only between them).
-    """
-    inside = [
-        s for s in starts if lo < s <= hi and abs(s - estimate) <= (length / 2 if s in openings else length / 3)
-    ]
-    if not inside:
-        return max(lo + 1, min(hi, round(estimate)))
-    best = min(inside, key=lambda s: abs(s - estimate) - (length / 4 if s in openings else 0))
-    group = [
-        s
-        for s in openings
-        if best in openings and lo < s < best and best - s <= 8 and not long_lines.intersection(range(s, best))
-    ]
-    return max(group) if group else best
-
-
-_DATE_LINE = regex.compile(r"\b1[5-9]\d\d\b|\b20\d\d\b")
-
-
-def short_width(lines: Sequence[Line]) -> float:
-    """Lines shorter than this (60% of the median line) are headings, signatures, dates."""
-    return 0.6 * statistics.median(len(line.text.strip()) for line in lines if line.text.strip())
-
-
-def heading_starts(lines: Sequence[Line], starts: Sequence[int]) -> set[int]:
-    """Break positions whose first line reads as a heading after a finished text.
-
-    Short, capitalised, not ending in a comma or a number (a contents line)
-    and not a dateline closing a letter (one set above a title is kept),
-    after a line that ends a sentence or a citation, or after another short
-    line.
-    """
-    text = {line.number: line.text.strip() for line in lines if line.text.strip()}
-    numbers = sorted(text)
-    previous = dict(zip(numbers[1:], numbers))
-    short = short_width(lines)
-    return {
-        s
-        for s in starts
-        if len(text[s]) < short
-        and regex.match(r"^\p{Lu}", text[s])
-        and not regex.search(r"[,;]\W*$", text[s])
-        and not (regex.search(r"\d\W*$", text[s]) and not _DATE_LINE.search(text[s]))
-        and (not _DATE_LINE.search(text[s]) or len(text.get(s + 1, "")) in range(1, int(short)))
-        and (
-            s not in previous
-            or regex.search(r"[.!?”\])]\W*$", text[previous[s]])
-            or len(text[previous[s]]) < short
-        )
-    }
-
-
-def page_spans(
-    furniture: Sequence[Furniture], roles: Mapping[str, str], lines: Sequence[Line], length: float
-) -> list[PageSpan]:
-    """Cut the text into printed pages from first to last folio, gaps included."""
-    nonblank = [line.number for line in lines if line.text.strip()]
-    starts = [b for a, b in zip(nonblank, nonblank[1:]) if b - a >= 3]
-    openings = heading_starts(lines, starts)
-    short = short_width(lines)
-    long_lines = {line.number for line in lines if len(line.text.strip()) >= short}
-    by_page = {f.page: f for f in furniture}
-    first, last = min(by_page), max(by_page)
-    # Known page starts: a head at the top starts its page; a folio at the foot ends it.
-    points: dict[int, int] = {}
-    for f in furniture:
-        if roles[f.candidate.form] == "top":
-            points[f.page] = f.candidate.line
-        else:
-            points.setdefault(f.page + 1, f.candidate.line + 1)
-    start: dict[int, int] = {}
-    known = sorted(points.items())
-    end_of_text = lines[-1].number if lines else 0
-    for n in range(first, last + 1):
-        if n in points:
-            start[n] = points[n]
-            continue
-        left = [(k, v) for k, v in known if k < n]
-        right = [(k, v) for k, v in known if k > n]
-        if left and right:
-            (k0, v0), (k1, v1) = left[-1], right[0]
-            if k0 == n - 1:  # the page before is known and most likely full
-                estimate = min(v0 + length, v1 - 1)
-            else:
-                estimate = v0 + (v1 - v0) * (n - k0) / (k1 - k0)
-        elif right:
-            k1, v1 = right[0]
-            estimate = v1 - (k1 - n) * length
-        else:
-            k0, v0 = left[-1]
-            estimate = v0 + (n - k0) * length
-        lo = start.get(n - 1, 0)
-        start[n] = _snap(estimate, starts, openings, long_lines, lo, end_of_text, length)
-    spans = []
-    for n in range(first, last + 1):
-        finish = start[n + 1] - 1 if n + 1 in start else end_of_text
-        if n == last and n in by_page and roles[by_page[n].candidate.form] == "bottom":
-            finish = by_page[n].candidate.line
-        mine = tuple(f for f in furniture if f.page == n)
-        evidence = mine[0].kind if mine else "inferred"
-        spans.append(PageSpan(n, start[n], max(start[n], finish), evidence, mine))
-    return spans
 
 
 def find_pages(lines: Sequence[Line], digit_map: Mapping[str, str], min_chain: int = 3) -> list[PageSpan]:
@@ -411,6 +196,7 @@ def find_pages(lines: Sequence[Line], digit_map: Mapping[str, str], min_chain: i
         if len(trimmed) == len(chain):
             break
         excluded.update(c.line for c in chain if c not in trimmed)
+    chain = trim_weak_ends(chain, titles, nonblank)
     length = page_length(chain)
     if len(chain) < min_chain or length < MIN_PAGE_LINES:
         return []
