@@ -100,14 +100,37 @@ def test_batch_outcome_line_of_a_cached_book():
     assert Outcome("raw/b.txt", "b", "cached", "cached", "clean/b", seconds=0.004).line() == "raw/b.txt -> clean/b/: cached, 0.00 s"
 
 
+def registered_commands(group, prefix=()):
+    """Every command the CLI really registers, as argument lists (``["server", "start"]``)."""
+    for name, command in group.commands.items():
+        if hasattr(command, "commands"):  # a group (typer vendors its own click)
+            yield from registered_commands(command, (*prefix, name))
+        else:
+            yield [*prefix, name]
+
+
 def test_cli_every_command_has_an_example_in_its_help():
     """sqlite-utils' rule: a command without an example in its help is undocumented."""
+    import typer
     from typer.testing import CliRunner
 
     from pipeline.cli import app
 
     runner = CliRunner()
-    for command in (["run"], ["serve"], ["why"], ["server", "start"], ["server", "stop"], ["server", "status"]):
-        result = runner.invoke(app, [*command, "--help"], terminal_width=200)
+    commands = list(registered_commands(typer.main.get_command(app)))
+    assert ["run"] in commands and ["server", "status"] in commands
+    for command in commands:
+        result = runner.invoke(app, [*command, "-h"], terminal_width=200)
         assert result.exit_code == 0, result.output
         assert "Example: python -m pipeline " + " ".join(command) in result.output, command
+
+
+def test_cli_version_and_short_help():
+    from typer.testing import CliRunner
+
+    import pipeline
+    from pipeline.cli import app
+
+    runner = CliRunner()
+    assert runner.invoke(app, ["--version"]).output.strip() == f"ocr-cleanup-pipeline {pipeline.__version__}"
+    assert "Commands" in runner.invoke(app, ["-h"]).output
