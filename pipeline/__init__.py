@@ -1,7 +1,32 @@
 """OCR cleanup pipeline: raw OCR text of a scanned book in, clean text and an edit log out.
 
-The stages in :mod:`pipeline.stages` are pure functions over the small model in
-:mod:`pipeline.model`; :mod:`pipeline.ops.flow` is the only place that knows Prefect.
+Start here. The package is built in layers; each imports only from the
+layers below it (no import points up):
+
+    cli.py                   the command line: a thin layer over run/, ops/ and changelog/
+    ops/                     Prefect: flow.py (thin tasks around run/book.py), server.py (the local dashboard)
+    run/                     one run: options, names (safe output folders), book.py (THE per-book
+                             sequence: decide, read, stages, verify, render, publish), batch, cache,
+                             render (the output files), publish (whole-folder swap, per-book lock)
+    changelog/               the log read back: replay (the log reproduces book.md), explain ("why")
+    verification/            the check against the archive transcriptions (a yardstick, never a source)
+    stages/                  the registry STAGES and run_stages; one module or subpackage per stage:
+                             repair_unicode, remove_page_furniture, rebuild_paragraphs,
+                             join_hyphenated_words, correct_ocr_words, split_documents
+    rules/                   rules/*.tsv and <book>.toml read into a Config, every problem at FILE:LINE
+    reader.py, lexicon.py, spelling.py, config.py, model.py, locations.py
+                             the vocabulary everything shares: the Book model and Change record,
+                             the frozen Config, word lists, the SymSpell index, where folders are
+
+The data path of ``python -m pipeline run``: cli.run -> run.names.plan (one
+job per raw file, its folder inside --out) -> run.book.clean_book for each
+job: lock the folder, cache.decide, reader.read_book, stages.run_stages
+(each stage ``(book, config) -> (book, changes)``), verification.check,
+run.render.render (every output file as text), run.publish.publish (written
+to a staging folder, swapped into place whole). With Prefect,
+ops.flow wraps the same clean_book, each step a task; without it,
+run.batch runs the books in turn. synthetic/ (degraded-book generators)
+lives outside the package: tests and benchmarks only.
 """
 
-__version__ = "0.1.0"
+__version__ = "0.2.0"
