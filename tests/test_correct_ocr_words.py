@@ -231,6 +231,42 @@ def test_correct_ocr_words_applies_scanno_rule(text, expected, rule, config):
 
 
 @pytest.mark.parametrize(
+    "text, expected, rule",
+    [  # sentences of the book with a letter misread as a digit, a symbol or an inner capital
+        ("It does not warrant a reply. 1t goes without saying that", "It does not warrant a reply. It goes without saying that", "odd_character"),
+        ("Lenin was extreme1y gentle and restrained.", "Lenin was extremely gentle and restrained.", "odd_character"),
+        ("a day-to-day check 0n the extent of the work", "a day-to-day check on the extent of the work", "odd_character"),
+        ("the decision of the P1enum of the Central Committee", "the decision of the Plenum of the Central Committee", "odd_character"),
+        ("the que$tion of the foreign trade monopoly", "the question of the foreign trade monopoly", "odd_character"),
+        ("the state apparatus i$ extremely bad", "the state apparatus is extremely bad", "odd_character"),
+        ("the letter was printed ın the Bulletin", "the letter was printed in the Bulletin", "odd_character"),
+        ("the Soviet UnIon and the national question", "the Soviet Union and the national question", "inner_capital"),
+        ("the letter was PrInted in the Bulletin", "the letter was Printed in the Bulletin", "inner_capital"),
+    ],
+)
+def test_correct_ocr_words_reads_mixed_token(text, expected, rule, config):
+    out, changes, _ = run(text, config)
+    assert out == expected
+    assert [c.rule for c in changes] == [rule]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [  # numbers, references and note marks of the book: a digit beside letters is no misread here
+        "the 1920s and the 2nd and 4th editions, mid-1930s",
+        "Stalin, 111n, 112n; 150b, 121ff, 11ln; 1lin",
+        "the theory of capitalism.2 Krupskaya.! and Dzhugashvili,!° wrote",
+        "the essence of speech1 and SE1 or 8LL",
+        "the Party of McIntyre and MacLean",
+        "a reply 1n 1922 to the letter",
+    ],
+)
+def test_correct_ocr_words_leaves_numbers_and_marks(text, config):
+    out, changes, review = run(text, config)
+    assert (out, changes, review) == (text, [], ())
+
+
+@pytest.mark.parametrize(
     "text",
     [
         "the labor movement and the defense of the center, a favorable rumor",  # US spellings

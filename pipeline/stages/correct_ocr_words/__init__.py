@@ -59,6 +59,7 @@ from pipeline.config import Config
 from pipeline.model import Book, Change, Paragraph, ReviewItem, change_in
 from pipeline.stages.correct_ocr_words.broken_words import split_words
 from pipeline.stages.correct_ocr_words.decide import decide
+from pipeline.stages.correct_ocr_words.mixed import read_mixed
 from pipeline.stages.correct_ocr_words.tokens import GLUED, Token, tokenize
 from pipeline.stages.correct_ocr_words.vocabulary import book_words, build_lexicon, is_unknown
 
@@ -123,7 +124,9 @@ def correct_paragraph(
     paragraph, changes = apply_scannos(paragraph, config)
     if changes:
         tokens = tokenize(paragraph.text)
-    unknown = [is_unknown(t, lexicon) for t in tokens]
+    mixed = read_mixed(paragraph.text, lexicon, config)
+    spans = [(d.start, d.end) for d in mixed]
+    unknown = [is_unknown(t, lexicon) and not any(a <= t.start < b for a, b in spans) for t in tokens]
     nearby = frozenset(t.core.lower() for t, u in zip(tokens, unknown) if not u)
     joins = split_words(tokens, paragraph.text, lexicon, unknown)
     for i in joins:
@@ -136,7 +139,8 @@ def correct_paragraph(
             for decision in [decide(token, paragraph.text, lexicon, config, nearby)]
             if decision
         ]
-        + list(joins.values()),
+        + list(joins.values())
+        + mixed,
         key=lambda d: d.start,
     )
     original, review, shift = paragraph, [], 0
