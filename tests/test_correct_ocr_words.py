@@ -172,6 +172,12 @@ def test_correct_ocr_words_corrects_nonword(text, expected, rule, config):
         ("oppositional core, founded.in 1938 and today", "oppositional core, founded in 1938 and today"),
         ("on a real and nota fictitious basis", "on a real and not a fictitious basis"),
         ("But itis a striking fact", "But it is a striking fact"),
+        ("the fight against bureaucratism andthe struggle against Great Russian chauvinism",
+         "the fight against bureaucratism and the struggle against Great Russian chauvinism"),
+        ("the question ofthe foreign trade monopoly", "the question of the foreign trade monopoly"),
+        ("to take a decision tothe effect that", "to take a decision to the effect that"),
+        ("the apparatus andofthe state", "the apparatus and of the state"),
+        ("a redhot iron on the inkstand", "a redhot iron on the inkstand"),  # compounds of content words stay
         ("the Azerbaidzhani,Turkestani, Georgian, or Ukrainian peasantry", "the Azerbaidzhani, Turkestani, Georgian, or Ukrainian peasantry"),
     ],
 )

@@ -58,6 +58,7 @@ import regex
 from pipeline.config import Config
 from pipeline.model import Book, Change, Paragraph, ReviewItem, change_in
 from pipeline.stages.correct_ocr_words.broken_words import split_words
+from pipeline.stages.correct_ocr_words.candidates import glued_run
 from pipeline.stages.correct_ocr_words.decide import decide
 from pipeline.stages.correct_ocr_words.mixed import read_mixed
 from pipeline.stages.correct_ocr_words.tokens import GLUED, Token, tokenize
@@ -106,11 +107,12 @@ def apply_scannos(paragraph: Paragraph, config: Config) -> tuple[Paragraph, list
     return paragraph, changes
 
 
-def _foreign(unknown: list[bool], tokens: list[Token], index: int) -> bool:
+def _foreign(strange: list[bool], index: int) -> bool:
     """Unknown words next to each other are a foreign phrase ("silno vinovat",
-    "o Lenine") or scanner junk, not a misread of English: leave them be."""
-    near = range(max(0, index - NEIGHBOURS), min(len(tokens), index + NEIGHBOURS + 1))
-    return any(unknown[i] and not GLUED.match(tokens[i].core) for i in near if i != index)
+    "o Lenine") or scanner junk, not a misread of English: leave them be.
+    ``strange`` marks the unknown tokens that are not plainly English glued."""
+    near = range(max(0, index - NEIGHBOURS), min(len(strange), index + NEIGHBOURS + 1))
+    return any(strange[i] for i in near if i != index)
 
 
 def correct_paragraph(
@@ -131,11 +133,12 @@ def correct_paragraph(
     joins = split_words(tokens, paragraph.text, lexicon, unknown)
     for i in joins:
         unknown[i] = unknown[i + 1] = False
+    strange = [u and not (GLUED.match(t.core) or glued_run(t.core.lower(), lexicon)) for t, u in zip(tokens, unknown)]
     decisions = sorted(
         [
             decision
             for i, token in enumerate(tokens)
-            if unknown[i] and (GLUED.match(token.core) or not _foreign(unknown, tokens, i))
+            if unknown[i] and (GLUED.match(token.core) or not _foreign(strange, i))
             for decision in [decide(token, paragraph.text, lexicon, config, nearby)]
             if decision
         ]

@@ -26,6 +26,9 @@ BOOK_FIT = 100.0
 """Most a word pair the book prints elsewhere can count for: one sighting is no proof."""
 SPLIT_MIN_COUNT = 1_000_000
 """A split part must be at least this common in English: no splits into rare bits."""
+FUNCTION_MIN_COUNT = 1_000_000_000
+"""A word this common in English is a function word ("the", "and", "of", "with"): no
+compound is made of one, so "andthese" is two words glued, not a word like "inkstand"."""
 MAX_EDITS = 2
 """SymSpell's reach; no candidate needs more edits than this."""
 
@@ -124,9 +127,11 @@ class Lexicon:
         return False
 
     def _compound(self, word: str) -> bool:
-        """Two common English words of three letters or more: "inkstand", "swineherds"."""
+        """Two common English words of three letters or more, neither a function word:
+        "inkstand", "swineherds" (but "andthese" is two words glued)."""
         return any(
-            self.english.get(word[:i], 0) >= SPLIT_MIN_COUNT and self.english.get(word[i:], 0) >= SPLIT_MIN_COUNT
+            SPLIT_MIN_COUNT <= self.english.get(word[:i], 0) < FUNCTION_MIN_COUNT
+            and SPLIT_MIN_COUNT <= self.english.get(word[i:], 0) < FUNCTION_MIN_COUNT
             for i in range(3, len(word) - 2)
         )
 
