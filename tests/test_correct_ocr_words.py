@@ -273,6 +273,37 @@ def test_correct_ocr_words_leaves_numbers_and_marks(text, config):
 
 
 @pytest.mark.parametrize(
+    "text, expected",
+    [  # sentences of the book with a real-word misread put in: only the neighbours can tell
+        ("was at the bead of the Workers’ and Peasants’ Inspection", "was at the head of the Workers’ and Peasants’ Inspection"),
+        ("Stalin bad been appointed general secretary", "Stalin had been appointed general secretary"),
+    ],
+)
+def test_correct_ocr_words_corrects_real_word_from_context(text, expected, config):
+    out, changes, _ = run(text, config)
+    assert out == expected
+    assert [c.rule for c in changes] == ["real_word"]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [  # real words of the book that a listed misread could stand for, where their context fits them
+        "In the memo he attached to Lenin’s September letter",
+        "the Russian-language organ he edited in exile",
+        "accused by the party of placing form above content.",
+        "as soon as I get rid of this accursed bad tooth.",
+        "He carried the letter; he found the files",
+        "with Stalin at its head—a post he held until the spring of 1922",
+        "the “Theses on Industry” he presented to the Twelfth Party Congress",
+        "he would telephone and use bad language. Although she had to",
+    ],
+)
+def test_correct_ocr_words_keeps_real_word_that_fits(text, config):
+    out, changes, review = run(text, config)
+    assert (out, changes, review) == (text, [], ())
+
+
+@pytest.mark.parametrize(
     "text",
     [
         "the labor movement and the defense of the center, a favorable rumor",  # US spellings

@@ -61,6 +61,7 @@ from pipeline.stages.correct_ocr_words.broken_words import split_words
 from pipeline.stages.correct_ocr_words.candidates import glued_run
 from pipeline.stages.correct_ocr_words.decide import decide
 from pipeline.stages.correct_ocr_words.mixed import read_mixed
+from pipeline.stages.correct_ocr_words.real_words import real_word_decisions
 from pipeline.stages.correct_ocr_words.tokens import GLUED, Token, tokenize
 from pipeline.stages.correct_ocr_words.vocabulary import book_words, build_lexicon, is_unknown
 
@@ -131,6 +132,8 @@ def correct_paragraph(
     unknown = [is_unknown(t, lexicon) and not any(a <= t.start < b for a, b in spans) for t in tokens]
     nearby = frozenset(t.core.lower() for t, u in zip(tokens, unknown) if not u)
     joins = split_words(tokens, paragraph.text, lexicon, unknown)
+    joined = {k for i in joins for k in (i, i + 1)}
+    free = [not u and i not in joined and not any(a <= t.start < b for a, b in spans) for i, (t, u) in enumerate(zip(tokens, unknown))]
     for i in joins:
         unknown[i] = unknown[i + 1] = False
     strange = [u and not (GLUED.match(t.core) or glued_run(t.core.lower(), lexicon)) for t, u in zip(tokens, unknown)]
@@ -143,7 +146,8 @@ def correct_paragraph(
             if decision
         ]
         + list(joins.values())
-        + mixed,
+        + mixed
+        + real_word_decisions(tokens, lexicon, config, free),
         key=lambda d: d.start,
     )
     original, review, shift = paragraph, [], 0
