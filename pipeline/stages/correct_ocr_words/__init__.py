@@ -61,7 +61,7 @@ from pipeline.stages.correct_ocr_words.broken_words import split_words
 from pipeline.stages.correct_ocr_words.candidates import glued_run
 from pipeline.stages.correct_ocr_words.decide import decide
 from pipeline.stages.correct_ocr_words.mixed import read_mixed
-from pipeline.stages.correct_ocr_words.real_words import real_word_decisions
+from pipeline.stages.correct_ocr_words.real_words import real_word_decisions, without_misreads
 from pipeline.stages.correct_ocr_words.tokens import GLUED, Token, tokenize
 from pipeline.stages.correct_ocr_words.vocabulary import book_words, build_lexicon, is_unknown
 
@@ -133,9 +133,10 @@ def correct_paragraph(
     nearby = frozenset(t.core.lower() for t, u in zip(tokens, unknown) if not u)
     joins = split_words(tokens, paragraph.text, lexicon, unknown)
     joined = {k for i in joins for k in (i, i + 1)}
-    free = [not u and i not in joined and not any(a <= t.start < b for a, b in spans) for i, (t, u) in enumerate(zip(tokens, unknown))]
-    for i in joins:
-        unknown[i] = unknown[i + 1] = False
+    free = [i not in joined and not any(a <= t.start < b for a, b in spans) for i, t in enumerate(tokens)]
+    real = real_word_decisions(tokens, lexicon, config, free)
+    decided = {d.start for d in real}
+    unknown = [u and i not in joined and t.start not in decided for i, (t, u) in enumerate(zip(tokens, unknown))]
     strange = [u and not (GLUED.match(t.core) or glued_run(t.core.lower(), lexicon)) for t, u in zip(tokens, unknown)]
     decisions = sorted(
         [
@@ -147,7 +148,7 @@ def correct_paragraph(
         ]
         + list(joins.values())
         + mixed
-        + real_word_decisions(tokens, lexicon, config, free),
+        + real,
         key=lambda d: d.start,
     )
     original, review, shift = paragraph, [], 0
@@ -167,6 +168,7 @@ def correct_ocr_words(book: Book, config: Config) -> tuple[Book, list[Change]]:
     """Correct the book's paragraphs; uncertain tokens go to ``book.review`` unchanged."""
     tokenized = [tokenize(paragraph.text) for paragraph in book.paragraphs]
     lexicon = build_lexicon(*book_words(tokenized), config)
+    lexicon = without_misreads(tokenized, lexicon, config)
     paragraphs, changes, review = [], [], []
     for paragraph, tokens in zip(book.paragraphs, tokenized):
         paragraph, paragraph_changes, paragraph_review = correct_paragraph(paragraph, tokens, lexicon, config)

@@ -10,13 +10,13 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-from typing import Iterator
 
 import regex
 from symspellpy import Verbosity
 
 from pipeline.config import Config
 from pipeline.spelling import english_symspell
+from pipeline.stages.correct_ocr_words.misreads import confusion_readings
 from pipeline.stages.correct_ocr_words.tokens import Token
 from pipeline.stages.correct_ocr_words.vocabulary import FUNCTION_MIN_COUNT, MAX_EDITS, SPLIT_MIN_COUNT, VOWEL, Lexicon
 
@@ -56,48 +56,6 @@ def _with_case(word: str, model: str) -> str:
     return word
 
 
-def _misreads(text: str, confusions: tuple[tuple[str, str], ...]) -> Iterator[str]:
-    """Readings of ``text`` that undo one misread: an OCR confusion, or a letter
-    printed twice ("proceeeded", "Illyich").
-
-    Lower-case pairs match either case and keep the case they replace; a pair
-    with a capital ("l" -> "I") matches and writes exactly.
-    """
-    lower = text.lower()
-    for seen, meant in confusions:
-        exact = seen != seen.lower() or meant != meant.lower()
-        haystack = text if exact else lower
-        i = haystack.find(seen)
-        while i >= 0:
-            new = meant if exact or not text[i].isupper() else meant[:1].upper() + meant[1:]
-            yield text[:i] + new + text[i + len(seen) :]
-            i = haystack.find(seen, i + 1)
-    for i in range(1, len(text)):
-        if text[i].isalpha() and lower[i] == lower[i - 1]:
-            yield text[:i] + text[i + 1 :]
-
-
-def _confusion_readings(token: str, confusions: tuple[tuple[str, str], ...]) -> dict[str, int]:
-    """Every reading of ``token`` after one or two misreads -> the number of misreads.
-
-    >>> sorted(_confusion_readings("lt", (("l", "I"), ("rn", "m"))).items())
-    [('It', 1)]
-    >>> _confusion_readings("Illyich", ())["Ilyich"]
-    1
-    """
-    readings: dict[str, int] = {}
-    frontier = [token]
-    for depth in (1, 2):
-        found = []
-        for text in frontier:
-            for reading in _misreads(text, confusions):
-                if reading not in readings and reading != token:
-                    readings[reading] = depth
-                    found.append(reading)
-        frontier = found
-    return readings
-
-
 def candidates(token: Token, core: str, lexicon: Lexicon, config: Config) -> list[Candidate]:
     """Candidate readings of an unknown ``core``, before scoring, each at its cheapest."""
     found: dict[str, Candidate] = {}
@@ -109,7 +67,7 @@ def candidates(token: Token, core: str, lexicon: Lexicon, config: Config) -> lis
             found[key] = candidate
 
     indexes = (english_symspell(), lexicon.extra)
-    for text, count in _confusion_readings(core, config.ocr_confusions).items():
+    for text, count in confusion_readings(core, config.ocr_confusions).items():
         if lexicon.target(text.lower()):
             add(Candidate(_case_of_target(text, lexicon), "confusion", confusions=count))
         elif count == 1:  # a confusion and one more slip: "Tommorow" -> "Tomorow" -> "Tomorrow"

@@ -49,7 +49,7 @@ INNER_CAPITALS = "IL"
 
 _INNER_CAPITAL = regex.compile(r"^\p{Lu}?\p{Ll}+[" + INNER_CAPITALS + r"]\p{Ll}+$")
 _NUMBER = regex.compile(r"^\d\d|^\d+(?:st|nd|rd|th|s|d)$")  # "1920s", "2nd", "149n"
-_TRAILING_DIGITS = regex.compile(r"\d+$")
+_TRAILING_DIGITS = regex.compile(r"[1-9]\d*$")  # a note number; "int0" is no note
 _CLOSE = regex.compile(r"[\s”’\"')\].,;:?]|$")
 _SENTENCE_END = regex.compile(r"(?:^|[.!?][”’\"')]*)\s*\Z")
 _PREV_WORD = regex.compile(r"(?<![\p{L}\p{N}.,;:!?)\]])(\p{L}+)[ ]\Z")
@@ -110,7 +110,8 @@ def _readable(run: str, odd: dict[str, tuple[str, ...]], lexicon: Lexicon) -> bo
     if _NUMBER.match(run):
         return False
     digits = _TRAILING_DIGITS.search(run)
-    return not (digits and lexicon.known(run[: digits.start()].lower()))  # "speech1": a note mark
+    word = run[: digits.start()].lower() if digits else ""
+    return not (len(word) >= 2 and lexicon.known(word))  # "speech1": a note mark; "i5" is "is"
 
 
 def read_mixed(text: str, lexicon: Lexicon, config: Config) -> list[Decision]:
