@@ -116,6 +116,10 @@ def _foreign(strange: list[bool], index: int) -> bool:
     return any(strange[i] for i in near if i != index)
 
 
+def _inside(start: int, spans: list[tuple[int, int]]) -> bool:
+    return any(a <= start < b for a, b in spans)
+
+
 def correct_paragraph(
     paragraph: Paragraph, tokens: list[Token], lexicon: Lexicon, config: Config
 ) -> tuple[Paragraph, list[Change], list[ReviewItem]]:
@@ -129,11 +133,11 @@ def correct_paragraph(
         tokens = tokenize(paragraph.text)
     mixed = read_mixed(paragraph.text, lexicon, config)
     spans = [(d.start, d.end) for d in mixed]
-    unknown = [is_unknown(t, lexicon) and not any(a <= t.start < b for a, b in spans) for t in tokens]
+    unknown = [is_unknown(t, lexicon) and not (spans and _inside(t.start, spans)) for t in tokens]
     nearby = frozenset(t.core.lower() for t, u in zip(tokens, unknown) if not u)
     joins = split_words(tokens, paragraph.text, lexicon, unknown)
     joined = {k for i in joins for k in (i, i + 1)}
-    free = [i not in joined and not any(a <= t.start < b for a, b in spans) for i, t in enumerate(tokens)]
+    free = [i not in joined and not (spans and _inside(t.start, spans)) for i, t in enumerate(tokens)]
     real = real_word_decisions(tokens, lexicon, config, free)
     decided = {d.start for d in real}
     unknown = [u and i not in joined and t.start not in decided for i, (t, u) in enumerate(zip(tokens, unknown))]

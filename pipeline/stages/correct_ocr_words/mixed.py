@@ -29,6 +29,7 @@ from __future__ import annotations
 
 import itertools
 from functools import cache
+from typing import Iterator
 
 import regex
 
@@ -62,8 +63,13 @@ def odd_characters(config: Config) -> dict[str, tuple[str, ...]]:
     >>> odd_characters(Config(ocr_confusions=(("0", "o"), ("1", "l"), ("1", "I"), ("rn", "m"))))
     {'0': ('o',), '1': ('l', 'i')}
     """
+    return _odd_characters(config.ocr_confusions)
+
+
+@cache
+def _odd_characters(confusions: tuple[tuple[str, str], ...]) -> dict[str, tuple[str, ...]]:
     found: dict[str, list[str]] = {}
-    for seen, meant in config.ocr_confusions:
+    for seen, meant in confusions:
         if len(seen) == 1 and len(meant) == 1 and meant.isalpha() and (not seen.isalpha() or seen == "ı"):
             letters = found.setdefault(seen, [])
             if meant.lower() not in letters:
@@ -72,14 +78,31 @@ def odd_characters(config: Config) -> dict[str, tuple[str, ...]]:
 
 
 @cache
-def _run_pattern(odd: str) -> regex.Pattern:
-    """Runs of letters and ``odd`` characters at the start of a white-space token that hold at
-    least one odd character or inner capital: the lookahead keeps the search fast, as most words
-    have neither."""
+def _patterns(odd: str) -> tuple[regex.Pattern, regex.Pattern, regex.Pattern]:
+    """For the odd characters ``odd``: a hit (an odd character, or a capital inside
+    lower case), the run of letters and odd characters back from a hit, and a run at
+    the start of a white-space token."""
     chars = regex.escape(odd)
-    return regex.compile(
-        rf"(?<![^\s(\[“‘\"'])(?=[\p{{L}}{chars}]*?(?:[{chars}]|\p{{Ll}}[{INNER_CAPITALS}]))[\p{{L}}{chars}]+"
+    return (
+        regex.compile(rf"[{chars}]|(?<=\p{{Ll}})[{INNER_CAPITALS}]"),
+        regex.compile(rf"(?r)[\p{{L}}{chars}]*"),
+        regex.compile(rf"(?<![^\s(\[“‘\"'])[\p{{L}}{chars}]+"),
     )
+
+
+def _runs(text: str, odd: str) -> Iterator[regex.Match]:
+    """The runs of letters and odd characters that start a white-space token and hold an
+    odd character or an inner capital. Found from the hits, which are rare, rather than
+    by trying every word: most words have neither."""
+    hit, back, run = _patterns(odd)
+    last = -1
+    for found in hit.finditer(text):
+        if found.start() < last:
+            continue
+        match = run.match(text, back.match(text, 0, found.start()).start())
+        last = match.end() if match else found.end()
+        if match:
+            yield match
 
 
 def _readings(run: str, odd: dict[str, tuple[str, ...]]) -> list[tuple[str, str]]:
@@ -126,7 +149,7 @@ def read_mixed(text: str, lexicon: Lexicon, config: Config) -> list[Decision]:
     """
     odd = odd_characters(config)
     decisions = []
-    for match in _run_pattern("".join(sorted(odd))).finditer(text):
+    for match in _runs(text, "".join(sorted(odd))):
         run = match.group().rstrip(TRAILING_MARKS)
         start, end = match.start(), match.start() + len(run)
         if not run or not _CLOSE.match(text, end) or "://" in text[start : end + 3] or any(m in text[end : end + 1] for m in HYPHEN_MARKS):

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import replace
+from functools import cache
 
 from pipeline.config import Config
 from pipeline.stages.correct_ocr_words.decide import ACCEPT, Decision
@@ -39,8 +40,13 @@ def real_word_readings(config: Config) -> dict[str, tuple[str, ...]]:
     >>> real_word_readings(Config(real_word_confusions=frozenset({("and", "arid"), ("head", "bead")})))["arid"]
     ('and',)
     """
+    return _real_word_readings(config.real_word_confusions)
+
+
+@cache
+def _real_word_readings(pairs: frozenset[tuple[str, str]]) -> dict[str, tuple[str, ...]]:
     found: dict[str, list[str]] = {}
-    for word, misread in sorted(config.real_word_confusions):
+    for word, misread in sorted(pairs):
         if word.isalpha() and misread.isalpha():
             found.setdefault(misread.lower(), []).append(word.lower())
     return {misread: tuple(words) for misread, words in found.items()}

@@ -18,7 +18,7 @@ from symspellpy import SymSpell
 from pipeline.config import Config
 from pipeline.lexicon import POSSESSIVE, WORD
 from pipeline.spelling import english_symspell
-from pipeline.stages.correct_ocr_words.misreads import confusion_readings
+from pipeline.stages.correct_ocr_words.misreads import misreads
 from pipeline.stages.correct_ocr_words.tokens import GLUED, Token
 
 ENGLISH_WORDS = 10_000
@@ -225,7 +225,7 @@ def repeated_misreads(book: Counter[str], protected: frozenset[str], english: di
     for word, count in book.items():
         if count < 2 or word in english or word in protected or not word.isalpha():
             continue
-        for reading in confusion_readings(word, confusions):
+        for reading in misreads(word, confusions):
             reading = reading.lower()
             if english.get(reading, 0) >= SPLIT_MIN_COUNT and book[reading] >= MISREAD_RATIO * count:
                 found.append(word)
