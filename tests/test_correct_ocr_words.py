@@ -177,7 +177,9 @@ def test_correct_ocr_words_corrects_nonword(text, expected, rule, config):
         ("the question ofthe foreign trade monopoly", "the question of the foreign trade monopoly"),
         ("to take a decision tothe effect that", "to take a decision to the effect that"),
         ("the apparatus andofthe state", "the apparatus and of the state"),
-        ("a redhot iron on the inkstand", "a redhot iron on the inkstand"),  # compounds of content words stay
+        ("a redhot iron on the inkstand", "a redhot iron on the inkstand"),  # compounds: rules/lexicon.txt, or no English pair
+        ("the position whichenabled him to select", "the position which enabled him to select"),
+        ("the bureaucrats in ourParty institutions", "the bureaucrats in our Party institutions"),
         ("the Azerbaidzhani,Turkestani, Georgian, or Ukrainian peasantry", "the Azerbaidzhani, Turkestani, Georgian, or Ukrainian peasantry"),
     ],
 )

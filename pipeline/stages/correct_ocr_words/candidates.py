@@ -18,7 +18,7 @@ from pipeline.config import Config
 from pipeline.spelling import english_symspell
 from pipeline.stages.correct_ocr_words.misreads import confusion_readings
 from pipeline.stages.correct_ocr_words.tokens import Token
-from pipeline.stages.correct_ocr_words.vocabulary import FUNCTION_MIN_COUNT, MAX_EDITS, SPLIT_MIN_COUNT, VOWEL, Lexicon
+from pipeline.stages.correct_ocr_words.vocabulary import CAMEL, FUNCTION_MIN_COUNT, MAX_EDITS, SPLIT_MIN_COUNT, VOWEL, Lexicon
 
 CONFUSION_COST = 0.1
 """Likelihood factor of one OCR confusion ("rn" for "m"): the commonest misreads."""
@@ -31,6 +31,7 @@ CASE_CHANGE = 0.01
 NEARBY = 10.0
 """Factor for a candidate the same paragraph uses elsewhere: words come in bursts."""
 
+_INNER_CAPITAL = regex.compile(r"(?<=\p{Ll})\p{Lu}(?=\p{Ll}+$)")
 _TRIPLED = regex.compile(r"(\p{L})\1\1")
 _NOT_LETTER = regex.compile(r"[^\p{L}’'-]")
 
@@ -82,8 +83,21 @@ def candidates(token: Token, core: str, lexicon: Lexicon, config: Config) -> lis
                 text = _case_of_target(_with_case(suggestion.term, core), lexicon)
                 add(Candidate(text, "edit", edits=suggestion.distance))
     for parts in segmentations(word, lexicon):
-        add(Candidate(" ".join([_with_case(parts[0], core), *parts[1:]]), "split"))
+        add(Candidate(_spaced(core, parts), "split"))
+    inner = _INNER_CAPITAL.search(core)  # "nextPlenary": the capital starts the second word
+    if inner and _split_part(word[: inner.start()], lexicon) and lexicon.target(word[inner.start() :]):
+        add(Candidate(core[: inner.start()] + " " + core[inner.start() :], "split"))
     return _one_case_each(found.values(), token)
+
+
+def _spaced(core: str, parts: tuple[str, ...]) -> str:
+    """``core`` with spaces between ``parts`` (its lower-case pieces), each piece in the
+    token's own case ("ourParty" -> "our Party")."""
+    pieces, at = [], 0
+    for part in parts:
+        pieces.append(core[at : at + len(part)])
+        at += len(part)
+    return " ".join(pieces)
 
 
 def glued_run(word: str, lexicon: Lexicon) -> bool:
@@ -166,8 +180,9 @@ def _channel(candidate: Candidate) -> float:
 
 
 def odd(core: str) -> bool:
-    """A token no word looks like: a tripled letter, a mark inside, no vowel."""
-    return bool(_TRIPLED.search(core.lower()) or _NOT_LETTER.search(core) or not VOWEL.search(core))
+    """A token no word looks like: a tripled letter, a mark inside, no vowel, a capital
+    inside lower case ("nextPlenary")."""
+    return bool(_TRIPLED.search(core.lower()) or _NOT_LETTER.search(core) or not VOWEL.search(core) or CAMEL.search(core))
 
 
 def score(token: Token, candidate: Candidate, lexicon: Lexicon, nearby: frozenset[str] = frozenset()) -> Candidate:

@@ -41,6 +41,7 @@ MAX_EDITS = 2
 
 VOWEL = regex.compile(r"[aeiouy]", regex.IGNORECASE)
 LETTERS = regex.compile(r"\p{L}+")
+CAMEL = regex.compile(r"\p{Ll}\p{Lu}\p{Ll}")
 
 
 @dataclass(frozen=True, slots=True)
@@ -134,11 +135,14 @@ class Lexicon:
         return False
 
     def _compound(self, word: str) -> bool:
-        """Two common English words of three letters or more, neither a function word:
-        "inkstand", "swineherds" (but "andthese" is two words glued)."""
+        """Two common English words of three letters or more, neither a function word,
+        that English does not write as a pair: "inkstand", "swineherds" (but
+        "andthese" and "whichenabled" are two words glued; a compound English also
+        writes as a pair, "redhot", is protected in rules/lexicon.txt)."""
         return any(
             SPLIT_MIN_COUNT <= self.english.get(word[:i], 0) < FUNCTION_MIN_COUNT
             and SPLIT_MIN_COUNT <= self.english.get(word[i:], 0) < FUNCTION_MIN_COUNT
+            and f"{word[:i]} {word[i:]}" not in self.bigrams
             for i in range(3, len(word) - 2)
         )
 
@@ -272,4 +276,6 @@ def is_unknown(token: Token, lexicon: Lexicon) -> bool:
     core = POSSESSIVE.sub("", token.core)
     if not (LETTERS.fullmatch(core) or GLUED.match(core)):
         return False
+    if CAMEL.search(core):  # "nextPlenary": two words glued, never a derived word
+        return not lexicon.listed(core.lower())
     return not lexicon.known(core.lower())
