@@ -103,7 +103,9 @@ def _spaced(core: str, parts: tuple[str, ...]) -> str:
 def glued_run(word: str, lexicon: Lexicon) -> bool:
     """Common words glued, one of them a function word ("ofthe", "andthese"): a misread,
     never a foreign word, so it does not make its neighbours look like a foreign phrase."""
-    return any(any(lexicon.english.get(p, 0) >= FUNCTION_MIN_COUNT for p in parts) for parts in segmentations(word, lexicon))
+    return any(
+        any(len(p) >= 2 and lexicon.english.get(p, 0) >= FUNCTION_MIN_COUNT for p in parts) for parts in segmentations(word, lexicon)
+    )  # a lone "a" proves nothing: "adarn" is no "a darn"
 
 
 def segmentations(word: str, lexicon: Lexicon) -> list[tuple[str, ...]]:
