@@ -12,10 +12,12 @@ acronyms and junk ("SE1", "8LL") all look alike:
 - the odd characters are those rules/ocr_confusions.tsv reads as a letter
   ("0" -> "o", "1" -> "l", "$" -> "s", "ı" -> "i"); at most ``MAX_ODD`` of
   them, and no more than the token has letters;
-- a token that opens with a digit ("1n") is read only before a word, after a
-  word or a sentence end, so a reference in a list ("Stalin, 1n, 5n") stays; one that opens with two
+- a short token that opens with a digit ("1n") is read only before a word,
+  after a word or a sentence end, so a reference in a list ("Stalin, 1n, 5n")
+  stays; one that opens with two
   digits is a number;
-- digits after a word ("speech1", "he1") are a note mark: left for a later stage;
+- digits after a word ("speech1", "he1") are a note mark, left for a later
+  stage, unless the reading is the commoner word ("genera1" -> "general");
 - a reading must be a word a correction may write (``Lexicon.target``).
 
 Readings compete in the noisy-channel manner of decide.py (the word's prior,
@@ -40,6 +42,8 @@ from pipeline.stages.correct_ocr_words.vocabulary import Lexicon
 
 MAX_ODD = 3
 """At most this many odd characters in a token: more is junk, not a word."""
+SHORT = 3
+"""A token of at most this many characters that opens with a digit needs words around it."""
 MAX_READINGS = 64
 """At most this many readings of one token are looked up."""
 TRAILING_MARKS = "!|]"
@@ -53,7 +57,7 @@ _NUMBER = regex.compile(r"^\d\d|^\d+(?:st|nd|rd|th|s|d)$")  # "1920s", "2nd", "1
 _TRAILING_DIGITS = regex.compile(r"[1-9]\d*$")  # a note number; "int0" is no note
 _CLOSE = regex.compile(r"[\s”’\"')\].,;:?]|$")
 _SENTENCE_END = regex.compile(r"(?:^|[.!?][”’\"')]*)\s*\Z")
-_PREV_WORD = regex.compile(r"(?<![\p{L}\p{N}.,;:!?)\]])(\p{L}+)[ ]\Z")
+_PREV_WORD = regex.compile(r"(?<![\p{L}\p{N}.,;:!?)\]])(\p{L}+)[”’\"']?[ ]\Z")
 _NEXT_WORD = regex.compile(r"[ ](\p{L}+)(?![\p{L}\p{N}])")
 
 
@@ -132,9 +136,15 @@ def _readable(run: str, odd: dict[str, tuple[str, ...]], lexicon: Lexicon) -> bo
         return False  # an acronym or junk: "SE1", "8LL"
     if _NUMBER.match(run):
         return False
+    return True
+
+
+def _note_mark(run: str, reading: str, lexicon: Lexicon) -> bool:
+    """Digits after a known word ("speech1") are a note mark, unless the reading is a
+    commoner word than the one before the digits ("genera1": "general"); "i5" is "is"."""
     digits = _TRAILING_DIGITS.search(run)
     word = run[: digits.start()].lower() if digits else ""
-    return not (len(word) >= 2 and lexicon.known(word))  # "speech1": a note mark; "i5" is "is"
+    return len(word) >= 2 and lexicon.known(word) and lexicon.english.get(reading, 0) <= lexicon.english.get(word, 0)
 
 
 def read_mixed(text: str, lexicon: Lexicon, config: Config) -> list[Decision]:
@@ -159,7 +169,7 @@ def read_mixed(text: str, lexicon: Lexicon, config: Config) -> list[Decision]:
         prev = _PREV_WORD.search(text, 0, start)
         nxt = _NEXT_WORD.match(text, end)
         initial = bool(_SENTENCE_END.search(text, 0, start))
-        if run[0].isdigit() and not (nxt and (prev or initial)):
+        if run[0].isdigit() and len(run) <= SHORT and not (nxt and (prev or initial)):
             continue  # "1n" only between two words or opening a sentence: in a list it is a reference
         decision = _decide(run, start, end, initial, prev[1].lower() if prev else None, nxt[1].lower() if nxt else None, odd, lexicon)
         if decision:
@@ -171,7 +181,7 @@ def _decide(run: str, start: int, end: int, initial: bool, prev: str | None, nxt
     """The best reading that is a word, scored by prior and fit with the neighbours."""
     scored = []
     for reading, swaps in _readings(run, odd):
-        if not lexicon.target(reading):
+        if not lexicon.target(reading) or _note_mark(run, reading, lexicon):
             continue
         value = lexicon.prior(reading) * lexicon.fit(prev, reading) * lexicon.fit(reading, nxt)
         capital = run[0].isupper() if run[0].isalpha() and run[0] != "ı" else initial

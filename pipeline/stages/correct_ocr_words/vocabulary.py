@@ -136,13 +136,15 @@ class Lexicon:
 
     def _compound(self, word: str) -> bool:
         """Two common English words of three letters or more, neither a function word,
-        that English does not write as a pair: "inkstand", "swineherds" (but
-        "andthese" and "whichenabled" are two words glued; a compound English also
-        writes as a pair, "redhot", is protected in rules/lexicon.txt)."""
+        where English writes no split of the word as a pair: "inkstand",
+        "swineherds" (but "andthese", "whichenabled" and "organisedin" are words
+        glued; a compound English also writes as a pair, "redhot", is protected
+        in rules/lexicon.txt)."""
+        if any(f"{word[:i]} {word[i:]}" in self.bigrams for i in range(1, len(word))):
+            return False  # "organisedin": English writes "organised in"
         return any(
             SPLIT_MIN_COUNT <= self.english.get(word[:i], 0) < FUNCTION_MIN_COUNT
             and SPLIT_MIN_COUNT <= self.english.get(word[i:], 0) < FUNCTION_MIN_COUNT
-            and f"{word[:i]} {word[i:]}" not in self.bigrams
             for i in range(3, len(word) - 2)
         )
 
