@@ -21,6 +21,7 @@ from dataclasses import replace
 from functools import cache
 
 from pipeline.config import Config
+from pipeline.lexicon import english_frequencies
 from pipeline.stages.correct_ocr_words.decide import ACCEPT, Decision
 from pipeline.stages.correct_ocr_words.tokens import Token
 from pipeline.stages.correct_ocr_words.vocabulary import Lexicon
@@ -28,6 +29,11 @@ from pipeline.stages.correct_ocr_words.vocabulary import Lexicon
 SLIP = 0.1
 """Likelihood factor of one listed real-word misread: rarer than a non-word misread
 (``CONFUSION_COST``), since most of the time the printed word is what was meant."""
+RARER = 3.0
+"""A printed word is read as another only if English uses it this many times less:
+"tie" for "the", "bead" for "head", "modem" for "modern" (3.6); never "he" for "be"
+(2.8) or back, whose contexts ("will he write", "will be written") bigrams cannot tell
+apart. rules/scannos.tsv's be_for_he still handles its one safe context."""
 REVIEW_SHARE = 0.75
 """Share above which an unaccepted real-word reading is listed for review: the
 context leans towards it but does not overwhelm. Below it, "he"/"be" before a
@@ -45,10 +51,12 @@ def real_word_readings(config: Config) -> dict[str, tuple[str, ...]]:
 
 @cache
 def _real_word_readings(pairs: frozenset[tuple[str, str]]) -> dict[str, tuple[str, ...]]:
+    english = english_frequencies()
     found: dict[str, list[str]] = {}
     for word, misread in sorted(pairs):
-        if word.isalpha() and misread.isalpha():
-            found.setdefault(misread.lower(), []).append(word.lower())
+        word, misread = word.lower(), misread.lower()
+        if word.isalpha() and misread.isalpha() and english.get(word, 0) >= RARER * english.get(misread, 0):
+            found.setdefault(misread, []).append(word)
     return {misread: tuple(words) for misread, words in found.items()}
 
 

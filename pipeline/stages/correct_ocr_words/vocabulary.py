@@ -219,7 +219,8 @@ def book_words(paragraphs: list[list[Token]]) -> tuple[Counter[str], Counter[str
 
 
 def repeated_misreads(book: Counter[str], protected: frozenset[str], english: dict[str, int], confusions) -> list[str]:
-    """Words the book prints twice or more that English lacks and that one misread
+    """Words of three letters or more (an initial "L." is no misread of "I") the book
+    prints twice or more that English lacks and that one misread
     away are a common English word the book prints ``MISREAD_RATIO`` times as
     often: "tlie" (20) for "the" (1,500). A bad scan repeats its misreads; they
     must not become words of the book.
@@ -229,7 +230,7 @@ def repeated_misreads(book: Counter[str], protected: frozenset[str], english: di
     """
     found = []
     for word, count in book.items():
-        if count < 2 or word in english or word in protected or not word.isalpha():
+        if count < 2 or len(word) < 3 or word in english or word in protected or not word.isalpha():
             continue
         for reading in misreads(word, confusions):
             reading = reading.lower()
