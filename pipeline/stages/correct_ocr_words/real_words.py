@@ -8,9 +8,9 @@ pairs, ``Lexicon.fit``) say which reading its two neighbours expect. The
 printed word wins unless the other reading, after paying ``SLIP`` for the
 misread, holds ``ACCEPT`` of the score: "the bead of the party" becomes "the
 head of the party", "arid the workers" "and the workers". A share of
-``REVIEW_SHARE`` or more only lists the token for review. A token with a
-neighbour missing (a sentence start, a comma) is never touched: one side of
-the context is too little evidence to change a real word. This generalises
+``REVIEW_SHARE`` or more only lists the token for review. A token with one
+neighbour missing (a sentence start, a comma) is judged by the other alone;
+with both missing it is left. This generalises
 rules/scannos.tsv's fixed rows (tor_for, arid_and), which still run first.
 """
 
@@ -73,7 +73,7 @@ def decide_real_word(token: Token, readings: tuple[str, ...], lexicon: Lexicon) 
     >>> decide_real_word(tokenize("a bead of sweat")[1], ("head",), lex).rule  # English alone only leans
     'review'
     """
-    if not (token.prev and token.next):
+    if not (token.prev or token.next):
         return None
     seen = token.core.lower()
     scored = sorted(((_score(token, w, seen, lexicon), w) for w in readings), reverse=True)
@@ -108,7 +108,7 @@ def _score(token: Token, word: str, seen: str, lexicon: Lexicon) -> tuple[float,
     fits, witnessed = [], False
     for a, b_read, b_seen, left in ((token.prev, word, seen, True), (token.next, word, seen, False)):
         pair_read, pair_seen = ((a, b_read), (a, b_seen)) if left else ((b_read, a), (b_seen, a))
-        if not (lexicon.witnessed(*pair_read) or lexicon.witnessed(*pair_seen, book=False)):
+        if a is None or not (lexicon.witnessed(*pair_read) or lexicon.witnessed(*pair_seen, book=False)):
             fits.append((1.0, 1.0))
         else:
             fits.append((lexicon.fit(*pair_read), lexicon.fit(*pair_seen, book=False, benefit=True)))
