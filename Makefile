@@ -24,6 +24,7 @@ test-fast: $(STAMP)
 	$(PY) -m pytest -q -m "not prefect"
 
 bench: $(STAMP)
+	$(PY) bench/whole_job.py
 	$(PY) bench/bench_stages.py
 
 # The dashboard: a local Prefect server on http://127.0.0.1:4200 (SQLite under .prefect/);
