@@ -17,6 +17,7 @@ from __future__ import annotations
 import logging
 import os
 import sys
+import time
 from pathlib import Path
 from typing import Annotated, Optional
 
@@ -326,7 +327,10 @@ def trigger(
             fail(f"no deployment clean-raw/{name} on {url}; start one with: python -m pipeline serve --name {name}")
             raise typer.Exit(1)
         deployment.raise_for_status()
-        body = {"parameters": {"force": True}} if force else {}
+        # The run is named now, as the flow names its own runs, not with a random name until it starts.
+        body: dict = {"name": f"clean-raw {time.strftime('%Y-%m-%d %H:%M:%S')}"}
+        if force:
+            body["parameters"] = {"force": True}
         created = httpx.post(f"{url}/deployments/{deployment.json()['id']}/create_flow_run", json=body, timeout=10)
         created.raise_for_status()
     except httpx.HTTPError as exc:

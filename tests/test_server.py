@@ -215,7 +215,9 @@ def test_server_schedule_really_runs_trigger_works_and_serve_stops_cleanly(prefe
         assert deployment["entrypoint"] == "pipeline.ops.flow.clean_raw"
         schema = deployment["parameter_openapi_schema"]["properties"]
         assert all(field.get("description") for field in schema.values()), schema
-        assert "run it now: " in log_path.read_text() and "pipeline trigger --name test-cron" in log_path.read_text()
+        # serve registers the deployment before it prints how to trigger it: wait for the line, not just the API
+        assert wait_for(lambda: "pipeline trigger --name test-cron" in log_path.read_text(), 30), log_path.read_text()
+        assert "run it now: " in log_path.read_text()
 
         def runs(state_types=None):
             body = {"deployments": {"id": {"any_": [deployment["id"]]}}}
@@ -230,6 +232,7 @@ def test_server_schedule_really_runs_trigger_works_and_serve_stops_cleanly(prefe
 
         done = cli(prefect_server, "trigger", "--name", "test-cron")
         assert done.returncode == 0, done.stderr
+        assert "created flow run clean-raw 20" in done.stdout, done.stdout  # named as the flow names runs
         run_id = done.stdout.strip().rsplit("/", 1)[-1]
         finished = wait_for(lambda: api(prefect_server, f"/flow_runs/{run_id}")["state_type"]
                             in ("COMPLETED", "FAILED", "CRASHED", "CANCELLED"), 150)
