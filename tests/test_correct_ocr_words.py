@@ -172,6 +172,12 @@ def test_correct_ocr_words_corrects_nonword(text, expected, rule, config):
         ("oppositional core, founded.in 1938 and today", "oppositional core, founded in 1938 and today"),
         ("on a real and nota fictitious basis", "on a real and not a fictitious basis"),
         ("But itis a striking fact", "But it is a striking fact"),
+        ("the fight against bureaucratism andthe struggle against Great Russian chauvinism",
+         "the fight against bureaucratism and the struggle against Great Russian chauvinism"),
+        ("the question ofthe foreign trade monopoly", "the question of the foreign trade monopoly"),
+        ("to take a decision tothe effect that", "to take a decision to the effect that"),
+        ("the apparatus andofthe state", "the apparatus and of the state"),
+        ("a redhot iron on the inkstand", "a redhot iron on the inkstand"),  # compounds of content words stay
         ("the Azerbaidzhani,Turkestani, Georgian, or Ukrainian peasantry", "the Azerbaidzhani, Turkestani, Georgian, or Ukrainian peasantry"),
     ],
 )
@@ -228,6 +234,73 @@ def test_correct_ocr_words_applies_scanno_rule(text, expected, rule, config):
     out, changes, _ = run(text, config)
     assert (out, [c.rule for c in changes]) == (expected, [rule])
     assert changes[0].evidence.startswith("rules/scannos.tsv:")
+
+
+@pytest.mark.parametrize(
+    "text, expected, rule",
+    [  # sentences of the book with a letter misread as a digit, a symbol or an inner capital
+        ("It does not warrant a reply. 1t goes without saying that", "It does not warrant a reply. It goes without saying that", "odd_character"),
+        ("Lenin was extreme1y gentle and restrained.", "Lenin was extremely gentle and restrained.", "odd_character"),
+        ("a day-to-day check 0n the extent of the work", "a day-to-day check on the extent of the work", "odd_character"),
+        ("the decision of the P1enum of the Central Committee", "the decision of the Plenum of the Central Committee", "odd_character"),
+        ("the que$tion of the foreign trade monopoly", "the question of the foreign trade monopoly", "odd_character"),
+        ("the state apparatus i$ extremely bad", "the state apparatus is extremely bad", "odd_character"),
+        ("the letter was printed ın the Bulletin", "the letter was printed in the Bulletin", "odd_character"),
+        ("the Soviet UnIon and the national question", "the Soviet Union and the national question", "inner_capital"),
+        ("the letter was PrInted in the Bulletin", "the letter was Printed in the Bulletin", "inner_capital"),
+    ],
+)
+def test_correct_ocr_words_reads_mixed_token(text, expected, rule, config):
+    out, changes, _ = run(text, config)
+    assert out == expected
+    assert [c.rule for c in changes] == [rule]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [  # numbers, references and note marks of the book: a digit beside letters is no misread here
+        "the 1920s and the 2nd and 4th editions, mid-1930s",
+        "Stalin, 111n, 112n; 150b, 121ff, 11ln; 1lin",
+        "the theory of capitalism.2 Krupskaya.! and Dzhugashvili,!° wrote",
+        "the essence of speech1 and SE1 or 8LL",
+        "the Party of McIntyre and MacLean",
+        "a reply 1n 1922 to the letter",
+    ],
+)
+def test_correct_ocr_words_leaves_numbers_and_marks(text, config):
+    out, changes, review = run(text, config)
+    assert (out, changes, review) == (text, [], ())
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [  # sentences of the book with a real-word misread put in: only the neighbours can tell
+        ("was at the bead of the Workers’ and Peasants’ Inspection", "was at the head of the Workers’ and Peasants’ Inspection"),
+        ("Stalin bad been appointed general secretary", "Stalin had been appointed general secretary"),
+    ],
+)
+def test_correct_ocr_words_corrects_real_word_from_context(text, expected, config):
+    out, changes, _ = run(text, config)
+    assert out == expected
+    assert [c.rule for c in changes] == ["real_word"]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [  # real words of the book that a listed misread could stand for, where their context fits them
+        "In the memo he attached to Lenin’s September letter",
+        "the Russian-language organ he edited in exile",
+        "accused by the party of placing form above content.",
+        "as soon as I get rid of this accursed bad tooth.",
+        "He carried the letter; he found the files",
+        "with Stalin at its head—a post he held until the spring of 1922",
+        "the “Theses on Industry” he presented to the Twelfth Party Congress",
+        "he would telephone and use bad language. Although she had to",
+    ],
+)
+def test_correct_ocr_words_keeps_real_word_that_fits(text, config):
+    out, changes, review = run(text, config)
+    assert (out, changes, review) == (text, [], ())
 
 
 @pytest.mark.parametrize(

@@ -18,7 +18,7 @@ from symspellpy import Verbosity
 from pipeline.config import Config
 from pipeline.spelling import english_symspell
 from pipeline.stages.correct_ocr_words.tokens import Token
-from pipeline.stages.correct_ocr_words.vocabulary import MAX_EDITS, SPLIT_MIN_COUNT, Lexicon, VOWEL
+from pipeline.stages.correct_ocr_words.vocabulary import FUNCTION_MIN_COUNT, MAX_EDITS, SPLIT_MIN_COUNT, VOWEL, Lexicon
 
 CONFUSION_COST = 0.1
 """Likelihood factor of one OCR confusion ("rn" for "m"): the commonest misreads."""
@@ -123,11 +123,37 @@ def candidates(token: Token, core: str, lexicon: Lexicon, config: Config) -> lis
             if suggestion.distance > 0 and lexicon.target(suggestion.term):
                 text = _case_of_target(_with_case(suggestion.term, core), lexicon)
                 add(Candidate(text, "edit", edits=suggestion.distance))
-    for i in range(1, len(word)):
-        left, right = word[:i], word[i:]
-        if all(_split_part(part, lexicon) for part in (left, right)):
-            add(Candidate(_with_case(left, core) + " " + right, "split"))
+    for parts in segmentations(word, lexicon):
+        add(Candidate(" ".join([_with_case(parts[0], core), *parts[1:]]), "split"))
     return _one_case_each(found.values(), token)
+
+
+def glued_run(word: str, lexicon: Lexicon) -> bool:
+    """Common words glued, one of them a function word ("ofthe", "andthese"): a misread,
+    never a foreign word, so it does not make its neighbours look like a foreign phrase."""
+    return any(any(lexicon.english.get(p, 0) >= FUNCTION_MIN_COUNT for p in parts) for parts in segmentations(word, lexicon))
+
+
+def segmentations(word: str, lexicon: Lexicon) -> list[tuple[str, ...]]:
+    """Ways to read ``word`` as two or three common words glued: "nota" -> ("not", "a"),
+    "andofthe" -> ("and", "of", "the"). Three only where two will not do; the score picks one.
+
+    >>> from collections import Counter
+    >>> from pipeline.stages.correct_ocr_words.vocabulary import build_lexicon
+    >>> lex = build_lexicon(Counter(), Counter(), Config())
+    >>> segmentations("andthese", lex), segmentations("andofthe", lex)
+    ([('and', 'these')], [('and', 'of', 'the'), ('and', 'oft', 'he')])
+    """
+    found = [(word[:i], word[i:]) for i in range(1, len(word)) if _split_part(word[:i], lexicon) and _split_part(word[i:], lexicon)]
+    if found:
+        return found
+    return [
+        (word[:i], word[i:j], word[j:])
+        for i in range(1, len(word) - 1)
+        if _split_part(word[:i], lexicon)
+        for j in range(i + 1, len(word))
+        if _split_part(word[i:j], lexicon) and _split_part(word[j:], lexicon)
+    ]
 
 
 def _one_case_each(found, token: Token) -> list[Candidate]:
@@ -177,7 +203,7 @@ def allowed(token: Token, candidate: Candidate, lexicon: Lexicon) -> bool:
 def _channel(candidate: Candidate) -> float:
     """How likely the scan shows the token if the candidate was printed."""
     if candidate.kind == "split":
-        return SPLIT_COST
+        return SPLIT_COST ** candidate.text.count(" ")  # one factor per lost space
     return CONFUSION_COST**candidate.confusions * EDIT_COST**candidate.edits
 
 

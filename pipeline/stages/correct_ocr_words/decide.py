@@ -47,7 +47,7 @@ def _describe(candidate: Candidate, share: float) -> str:
     kinds = {
         "confusion": f"{candidate.confusions} OCR misread(s)" + (f" + {candidate.edits} edit" if candidate.edits else ""),
         "edit": f"{candidate.edits} edit(s)",
-        "split": "a lost space",
+        "split": "a lost space" if candidate.text.count(" ") == 1 else f"{candidate.text.count(' ')} lost spaces",
     }
     context = f", {candidate.why}" if candidate.why else ""
     return f"{kinds[candidate.kind]}{context}, share {share:.2f}"

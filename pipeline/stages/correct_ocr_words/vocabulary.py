@@ -26,6 +26,9 @@ BOOK_FIT = 100.0
 """Most a word pair the book prints elsewhere can count for: one sighting is no proof."""
 SPLIT_MIN_COUNT = 1_000_000
 """A split part must be at least this common in English: no splits into rare bits."""
+FUNCTION_MIN_COUNT = 1_000_000_000
+"""A word this common in English is a function word ("the", "and", "of", "with"): no
+compound is made of one, so "andthese" is two words glued, not a word like "inkstand"."""
 MAX_EDITS = 2
 """SymSpell's reach; no candidate needs more edits than this."""
 
@@ -124,9 +127,11 @@ class Lexicon:
         return False
 
     def _compound(self, word: str) -> bool:
-        """Two common English words of three letters or more: "inkstand", "swineherds"."""
+        """Two common English words of three letters or more, neither a function word:
+        "inkstand", "swineherds" (but "andthese" is two words glued)."""
         return any(
-            self.english.get(word[:i], 0) >= SPLIT_MIN_COUNT and self.english.get(word[i:], 0) >= SPLIT_MIN_COUNT
+            SPLIT_MIN_COUNT <= self.english.get(word[:i], 0) < FUNCTION_MIN_COUNT
+            and SPLIT_MIN_COUNT <= self.english.get(word[i:], 0) < FUNCTION_MIN_COUNT
             for i in range(3, len(word) - 2)
         )
 
@@ -140,33 +145,44 @@ class Lexicon:
         listed = word in self.english or word in self.chosen or self.book[word] >= 2
         return listed and bool(VOWEL.search(word))
 
-    def prior(self, word: str) -> float:
+    def prior(self, word: str, here: int = 0) -> float:
         """How likely the word is here: the book's own frequency, smoothed towards
         English by ``ENGLISH_WORDS`` running words (a long book speaks for itself,
         a short text leans on English). A rules/lexicon.txt word counts as seen
-        once more.
+        once more. ``here`` occurrences (the token being judged) are left out, so
+        that a misread does not vouch for itself.
         """
         english = self.english.get(word, 0) / self.stats.total
-        seen = self.book[word] + (word in self.chosen)
+        seen = self.book[word] - here + (word in self.chosen)
         return (seen + ENGLISH_WORDS * english) / (self.book_total + ENGLISH_WORDS)
 
-    def fit(self, left: str | None, right: str | None) -> float:
+    def witnessed(self, left: str, right: str, here: int = 0) -> bool:
+        """Whether the bigram list or the book (``here`` occurrences aside) has the pair at all."""
+        pair = f"{left} {right}"
+        return pair in self.bigrams or self.pairs[pair] > here
+
+    def fit(self, left: str | None, right: str | None, here: int = 0, benefit: bool = False) -> float:
         """How much likelier ``right`` is after ``left`` than by chance (1: no evidence).
 
         The better of two witnesses: symspellpy's bigram counts, where an
         unlisted pair of two common words means they rarely meet (at most the
         listing threshold over chance); and the book itself, where a pair it
-        prints elsewhere ("Progress Publishers") counts, capped at ``BOOK_FIT``.
+        prints elsewhere ("Progress Publishers") counts, capped at ``BOOK_FIT``;
+        ``here`` occurrences of the pair (the token being judged) are left out.
+        With ``benefit``, an unlisted pair gets the benefit of the doubt: it may be
+        as likely as the rarest listed pair (the listing threshold), since the
+        bigram list is too short to hold every good pair ("he characterized").
         """
         if not left or not right:
             return 1.0
-        book = self.pairs[f"{left} {right}"]
+        book = self.pairs[f"{left} {right}"] - here
         book_fit = min(BOOK_FIT, book * self.book_total / ((self.book[left] + 1) * (self.book[right] + 1))) if book else 0.0
         if left not in self.english or right not in self.english:
             return max(1.0, book_fit)
         chance = self.stats.scale * self.english[left] * self.english[right] / self.stats.total
         count = self.bigrams.get(f"{left} {right}")
-        return max(count / chance if count else min(1.0, self.stats.floor / chance), book_fit)
+        unlisted = self.stats.floor / chance if benefit else min(1.0, self.stats.floor / chance)
+        return max(count / chance if count else unlisted, book_fit)
 
 
 def book_words(paragraphs: list[list[Token]]) -> tuple[Counter[str], Counter[str]]:
