@@ -2,6 +2,7 @@
 # and `make test` (set up, run the tests). Set-up is a project-local .venv with
 # the pinned versions of constraints.txt; it is redone when either file changes.
 
+PYTHON ?= python3  # any of 3.11, 3.12, 3.13: make run PYTHON=python3.13
 VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
@@ -9,7 +10,7 @@ STAMP := $(VENV)/.installed
 .PHONY: run test test-fast bench server-start server-stop serve
 
 $(STAMP): pyproject.toml constraints.txt
-	python3 -m venv $(VENV)
+	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
 	$(PY) -m pip install --quiet -c constraints.txt -e '.[test]'
 	touch $(STAMP)

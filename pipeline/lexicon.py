@@ -40,6 +40,9 @@ def is_english_word(token: str) -> bool:
 WORD = regex.compile(r"\p{L}+(?:[’'-]\p{L}+)*")
 """A word token: letters, with inner apostrophes or hyphens (self-criticism, Lenin’s)."""
 
+POSSESSIVE = regex.compile(r"[’']s$")
+"""A possessive ending ("Stalin’s", "Lenin's"): stripped before a word is looked up."""
+
 
 def word_counts(texts: Iterable[str]) -> Counter[str]:
     """How often each word form occurs in the texts, case kept.

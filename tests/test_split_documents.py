@@ -34,7 +34,7 @@ def kept_lines(book, d):
 
 def test_split_documents_finds_every_contents_entry(full):
     documents = full.book.documents
-    assert len(documents) == len(TRUTH) == 40
+    assert len(documents) == len(TRUTH) == 41
     for d, row in zip(documents, TRUTH):
         assert (d.number, d.kind, d.part or "", d.author or "") == (
             int(row["n"]), row["kind"], row["part"], "" if row["kind"] in ("intro", "front", "back") else row["author"]
@@ -77,7 +77,8 @@ def test_split_documents_no_text_outside_a_document(full):
     body_words = sum(len(p.text.split()) for p in full.book.paragraphs)
     manifest = json.loads(files["manifest.json"])
     source_words = sum(len((d.source or "").split()) for d in documents)
-    assert sum(row["words"] for row in manifest["documents"]) + source_words == body_words
+    unreadable_words = sum(len(full.book.paragraphs[i].text.split()) for d in documents for i in d.unreadable)
+    assert sum(row["words"] for row in manifest["documents"]) + source_words + unreadable_words == body_words
 
 
 def test_split_documents_takes_the_source_citation_into_the_metadata(full):
@@ -167,7 +168,7 @@ def test_split_documents_leaves_real_punctuation_alone(full):
 def test_split_documents_manifest_lists_files_with_their_hash(full):
     files = render(full)
     manifest = json.loads(files["manifest.json"])
-    assert [row["id"] for row in manifest["documents"]] == list(range(40))
+    assert [row["id"] for row in manifest["documents"]] == list(range(41))
     for row in manifest["documents"]:
         assert hashlib.sha256(files[row["file"]].encode()).hexdigest() == row["sha256"]
     assert files["03-on-lenins-testament.md"].startswith('---\nid: 3\ntitle: "On Lenin’s Testament"\nauthor: "Leon Trotsky"\npart: "II"\n')
@@ -181,3 +182,45 @@ def test_split_documents_without_contents_falls_back_to_part_headings():
         ("front", "Front matter", 0, 1), ("intro", "Part I", 1, 3), ("notes", "Notes To Part I", 3, 5), ("intro", "Part II", 5, 7)
     ]
     assert "no contents page" in book.warnings[0]
+
+
+def test_split_documents_reads_the_title_page_into_metadata(full):
+    info = full.book.info
+    assert info.authors == ("V.I. Lenin", "Leon Trotsky")  # the title page reads "VLLENIN AND / LEON TROTSKY"
+    assert (info.editor, info.publisher, info.place, info.year) == ("Russell Block", "Pathfinder Press, Inc.", "New York", 1975)
+    assert info.isbn == ("0-87348-414-2 (cloth)", "0-87348-415-0 (paper)") and info.lccn == "74-14167"
+    assert info.title == "Lenin’s Fight Against Stalinism"  # the title page's title is an image: rules/<book>.toml gives it
+    assert info.source_url == "https://archive.org/details/leninsfightagain0000leni"
+    assert dict(info.evidence)["editor"] == "raw line 59: Edited by Russell Block"
+
+
+def test_split_documents_keeps_the_scan_notice_as_provenance_not_text(full):
+    front = full.book.documents[0]
+    notice = full.book.paragraphs[front.source_paragraphs[0]].text
+    assert notice.startswith("Digitized by the Internet Archive in 2023") and front.source == notice
+    assert full.book.info.provenance == "Digitized by the Internet Archive in 2023 with funding from Kahle/Austin Foundation"
+    assert [full.book.paragraphs[i].text for i in front.unreadable] == ["Mier ee"]
+
+
+def test_split_documents_sets_the_library_card_apart_from_the_back_cover(full):
+    card, cover = full.book.documents[-2:]
+    assert (card.title, card.confidence, cover.title, cover.confidence) == ("Library card", "low", "Back cover", "high")
+    card_text = [p.text for p in full.book.paragraphs[card.first : card.end]]
+    assert card_text[:2] == ["APR 11 1980", "1414141448"] and "Ler Senta She 1 ind sm" in card_text
+    assert full.book.paragraphs[cover.first].text == "History/Soviet Studies/Marxist Studies"
+
+
+@pytest.mark.parametrize(
+    "number, part, heading",
+    [
+        (2, ["Part II", "ON LENIN’S TESTAMENT"], ["Introduction"]),
+        (11, [], ["Comments on Lenin’s Proposal", "Concerning the Work of Deputies"]),
+        (31, [], ["Memo to L.B. Kamenev on Combating", "Great Russian Chauvinism"]),
+        (35, [], ["Thoughts on the Party:", "The National Question and the Education of the Party Youth"]),
+        (33, [], ["To L.D. Trotsky"]),
+    ],
+)
+def test_split_documents_finds_the_heading_paragraphs(full, number, part, heading):
+    d = full.book.documents[number]
+    assert [full.book.paragraphs[i].text for i in d.part_heading] == part
+    assert [full.book.paragraphs[i].text for i in d.heading] == heading

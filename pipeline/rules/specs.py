@@ -160,6 +160,7 @@ def real_word_confusions(path: Path, problems: Problems) -> frozenset[tuple[str,
 
 BOOK_RULES: dict[str, dict[str, type]] = {
     "split_documents": {"back_matter_line": int},
+    "metadata": {"title": str, "subtitle": str},
 }
 """What a rules/<book>.toml may say: section -> key -> type. Anything else is a mistake (a misspelt key would be ignored)."""
 

@@ -113,6 +113,13 @@ def stats(result: Result) -> dict:
             "start_in_lower_case": lower,
         },
         "review_items": len(book.review),
+        "front_and_back_matter": [
+            {"document": d.number, "title": d.title, "confidence": d.confidence, "found_by": d.evidence,
+             "provenance_lines": [book.paragraphs[i].lines[0] for i in d.source_paragraphs],
+             "unreadable": [{"line": book.paragraphs[i].lines[0], "text": book.paragraphs[i].text} for i in d.unreadable]}
+            for d in book.documents
+            if d.kind in ("front", "back")
+        ],
         "documents": len(book.documents),
         "notes": {
             f"Part {d.part}": {
@@ -155,8 +162,9 @@ def document_pages(book: Book, d: Document) -> list[int]:
 
 
 def body_paragraphs(book: Book, d: Document) -> list[str]:
-    """The document's paragraphs without its source citation (which goes to the front matter)."""
-    return [book.paragraphs[i].text for i in range(d.first, d.end) if i not in d.source_paragraphs]
+    """The document's paragraphs without its source citation (which goes to the front matter)
+    and without unreadable junk (which follows the body, flagged)."""
+    return [book.paragraphs[i].text for i in range(d.first, d.end) if i not in d.source_paragraphs and i not in d.unreadable]
 
 
 def document_meta(book: Book, d: Document) -> dict:
@@ -167,6 +175,7 @@ def document_meta(book: Book, d: Document) -> dict:
         "author": d.author,
         "part": d.part,
         "kind": d.kind,
+        "confidence": d.confidence,
         "pages": document_pages(book, d),
         "notes": len(d.footnotes),
     }
@@ -182,6 +191,9 @@ def render_document(book: Book, d: Document) -> str:
     }
     front = "---\n" + "".join(f"{key}: {_yaml(value)}\n" for key, value in meta.items()) + "---\n\n"
     blocks = body_paragraphs(book, d) + [f"[^{n}]: {text}" for n, text in d.footnotes]
+    if d.unreadable:
+        blocks += ["## Unreadable text (low confidence, not part of the edition)"]
+        blocks += [book.paragraphs[i].text for i in d.unreadable]
     return front + "\n\n".join(blocks) + "\n"
 
 
@@ -199,7 +211,7 @@ def render_manifest(book: Book, files: dict[str, str]) -> str:
             }
         )
     outputs = sorted([*files, "manifest.json"])
-    return json.dumps({"book": book.name, "documents": rows, "outputs": outputs}, ensure_ascii=False, indent=2) + "\n"
+    return json.dumps({"book": book.name, "metadata": book.info.to_dict(), "documents": rows, "outputs": outputs}, ensure_ascii=False, indent=2) + "\n"
 
 
 def render_verification(verification: Verification | None, book: Book) -> dict[str, str]:

@@ -59,7 +59,7 @@ from dataclasses import dataclass
 import regex
 
 from pipeline.config import Config
-from pipeline.lexicon import english_frequencies, word_counts
+from pipeline.lexicon import POSSESSIVE, english_frequencies, word_counts
 from pipeline.model import Book, Change, Paragraph, ReviewItem, change_in
 
 STAGE = "join_hyphenated_words"
@@ -70,7 +70,6 @@ MARKS = "-\u00ac\u00ad"
 _PART = r"[\p{L}\p{N}]+(?:[’'-][\p{L}\p{N}]+)*"
 _LEFT = regex.compile(r"(?r)" + _PART + r"\Z")  # searched backwards from the hyphen: fast
 _RIGHT = regex.compile(_PART)
-_POSSESSIVE = regex.compile(r"[’']s$")
 
 LOOKBACK = 80
 """How far back from a hyphen to look for the start of its word (no word is longer)."""
@@ -156,7 +155,7 @@ def split_at(text: str, line_start: int) -> Split | None:
 
 def key(word: str) -> str:
     """How the book's word counts are keyed: lower case, without a possessive ’s (Stalin’s -> stalin)."""
-    return _POSSESSIVE.sub("", word.lower())
+    return POSSESSIVE.sub("", word.lower())
 
 
 _US_TO_BRITISH = ((regex.compile(r"or(?!u)"), "our"), (regex.compile(r"(?<=[aeiou]l)(?=(?:ed|ing|ers?)$)"), "l"))

@@ -26,7 +26,7 @@ import ftfy
 import regex
 
 from pipeline.config import Config
-from pipeline.lexicon import is_english_word
+from pipeline.lexicon import POSSESSIVE, is_english_word
 from pipeline.model import Book, Change, Line
 
 STAGE = "repair_unicode"
@@ -39,7 +39,6 @@ _NUMBER = regex.compile(r"^\d[\d,.\-–:/]*[a-z]{0,3}$")  # 1922, 30-31, index r
 _LETTERS = regex.compile(r"^\p{L}+(?:[’'.-]\p{L}+)*$")
 _URL = regex.compile(r"^https?://\S+$")
 _LOWER_RUN = regex.compile(r"\p{Ll}{3,}")
-_POSSESSIVE = regex.compile(r"[’']s$")
 _PARTS = regex.compile(r"[.’'-]")
 _CAPITAL_RUN = regex.compile(r"(?<!\p{L})\p{Lu}{2,}(?:\(\p{Lu}\))?(?![\p{L}(])")  # CC, NEP, RCP(B)
 
@@ -73,7 +72,7 @@ def is_word_like(token: str, known_capitals: frozenset[str] = frozenset()) -> bo
         return True
     if not _LETTERS.match(core):
         return False
-    base = _POSSESSIVE.sub("", core)
+    base = POSSESSIVE.sub("", core)
     if len(base) == 1:
         return base in "aAI" or token.endswith(".")  # "a", "I", or an initial "V."
     parts = [part for part in _PARTS.split(base) if part]

@@ -7,8 +7,10 @@ found starts: a part heading ("Part II" / "ON LENIN’S TESTAMENT") belongs
 to the part's introduction, and a dateline set above a title after the
 previous document's source citation belongs to the new document. Text before
 the first entry is the front matter and, where ``rules/<book>.toml`` says
-where it starts, the back matter is a document of its own, so no text is
-outside a document.
+where it starts, the back matter is a library card (low confidence) and the
+back cover, so no text is outside a document. The title page is read into
+the book's metadata and the scanner's notice is the front matter's source,
+not its text (:mod:`pipeline.stages.split_documents.matter`).
 
 Endnotes: every "Notes to Part N" is parsed into numbered notes, their
 references are recovered in the part's documents (see :mod:`pipeline.stages.split_documents.notes`)
@@ -31,14 +33,18 @@ document then carries the notes it cites.
 from __future__ import annotations
 
 from collections import defaultdict
+from dataclasses import replace
 from typing import Sequence
 
 import regex
 
 from pipeline.config import Config
-from pipeline.stages.split_documents.contents import Entry, find_contents, locate, parse_contents, title_score
+from pipeline.stages.split_documents.contents import (
+    Entry, find_contents, heading_length, locate, parse_contents, title_score,
+)
+from pipeline.stages.split_documents.matter import is_unreadable, library_card_end, read_title_page
 from pipeline.lexicon import word_counts
-from pipeline.model import Book, Change, Document, NoteEntry, Paragraph, ReviewItem, change_in
+from pipeline.model import Book, BookInfo, Change, Document, NoteEntry, Paragraph, ReviewItem, change_in
 from pipeline.stages.split_documents.notes import Link, align, drop_ambiguous, find_marks, parse_notes
 
 STAGE = "split_documents"
@@ -95,12 +101,13 @@ def _fallback_entries(paragraphs: Sequence[Paragraph]) -> list[tuple[Entry, int]
     return found
 
 
-def find_documents(book: Book, config: Config) -> tuple[list[Document], list[str]]:
-    """The documents' spans and metadata, and warnings for entries not found."""
+def find_documents(book: Book, config: Config) -> tuple[list[Document], list[str], BookInfo]:
+    """The documents' spans and metadata, warnings for entries not found, and what the title page says."""
     paragraphs = book.paragraphs
     warnings: list[str] = []
     span = find_contents(paragraphs)
-    placed: list[tuple[Entry, int, str]] = []
+    placed: list[tuple[Entry, int, int, str]] = []
+    entries: list[Entry] = []
     if span:
         entries = parse_contents(paragraphs[span[0] : span[1]])
         floor = span[1]
@@ -113,26 +120,63 @@ def find_documents(book: Book, config: Config) -> tuple[list[Document], list[str
             if entry.part and (not placed or placed[-1][0].part != entry.part):
                 start = _with_part_heading(paragraphs, start, previous, entry)
             how = f"contents p. {entry.page}, heading match {score:.0f}" + (", with its dateline" if start < index else "")
-            placed.append((entry, start, how))
+            placed.append((entry, start, index, how))
     else:
         warnings.append(f"{book.name}: no contents page; documents cut at part headings")
-        placed = [(entry, index, "part heading") for entry, index in _fallback_entries(paragraphs)]
+        placed = [(entry, index, index, "part heading") for entry, index in _fallback_entries(paragraphs)]
     back_line = config.book_rules.get(book.name, {}).get(STAGE, {}).get("back_matter_line")
     back = next((i for i, p in enumerate(paragraphs) if back_line and p.lines[0] >= back_line), len(paragraphs))
     documents: list[Document] = []
     first_start = placed[0][1] if placed else len(paragraphs)
     if first_start > 0:
         documents.append(Document(0, "front", "Front matter", None, None, 0, first_start, "before the first contents entry"))
-    for n, (entry, start, how) in enumerate(placed):
+    for n, (entry, start, index, how) in enumerate(placed):
         end = placed[n + 1][1] if n + 1 < len(placed) else back
+        part_heading, heading = _headings(entry, paragraphs, start, index, end)
         documents.append(
-            Document(len(documents), entry.kind, entry.title, entry.author, entry.part, start, end, how, entry.page)
+            Document(len(documents), entry.kind, entry.title, entry.author, entry.part, start, end, how, entry.page,
+                     heading=heading, part_heading=part_heading)
         )
     if back < len(paragraphs):
-        documents.append(
-            Document(len(documents), "back", "Back matter", None, None, back, len(paragraphs), f"rules/{book.name}.toml")
+        card = library_card_end(paragraphs, back, len(paragraphs))
+        where = f"rules/{book.name}.toml back_matter_line"
+        if card > back:
+            documents.append(Document(len(documents), "back", "Library card", None, None, back, card,
+                                      f"{where}; short standalone lines up to the back cover's text", confidence="low"))
+        if card < len(paragraphs):
+            documents.append(Document(len(documents), "back", "Back cover", None, None, card, len(paragraphs),
+                                      f"{where}; the first running text after the library card"))
+    documents = [_with_metadata(d, paragraphs) for d in documents]
+    info = BookInfo()
+    if documents and documents[0].kind == "front":
+        contents = range(*span) if span else range(0)
+        outside = [i for i in range(documents[0].first, documents[0].end) if i not in contents]
+        authors = {e.author for e in entries if e.author}
+        info, notice = read_title_page(paragraphs, outside, authors, config.book_rules.get(book.name, {}).get("metadata", {}))
+        known = config.lexicon_words | config.archive_words
+        documents[0] = replace(
+            documents[0],
+            source=paragraphs[notice].text if notice is not None else None,
+            source_paragraphs=(notice,) if notice is not None else (),
+            unreadable=tuple(i for i in outside if i != notice and is_unreadable(paragraphs[i].text, known)),
         )
-    return [_with_metadata(d, paragraphs) for d in documents], warnings
+    return documents, warnings, info
+
+
+def _headings(entry: Entry, paragraphs: Sequence[Paragraph], start: int, index: int, end: int) -> tuple[tuple[int, ...], tuple[int, ...]]:
+    """The paragraphs printing the part's title ("Part II" / "ON LENIN’S TESTAMENT") and the document's title."""
+    k, part = start, []
+    if k < index and _DATELINE.match(paragraphs[k].text):
+        k += 1
+    if k < end and regex.match(r"^part\s+[IVXL]+$", paragraphs[k].text.strip(), regex.IGNORECASE):
+        part.append(k)
+        k += 1
+        while entry.part_title and k < end and title_score(entry.part_title, paragraphs[k].text) >= 90:
+            part.append(k)
+            k += 1
+    k = max(k, index)
+    length = heading_length(entry.title, paragraphs[:end], k)
+    return tuple(part), tuple(range(k, k + length))
 
 
 def _with_metadata(document: Document, paragraphs: Sequence[Paragraph]) -> Document:
@@ -210,7 +254,7 @@ def link_notes(
 
 def split_documents(book: Book, config: Config) -> tuple[Book, list[Change]]:
     """Find the documents, link their endnotes, and attach both to the book."""
-    documents, warnings = find_documents(book, config)
+    documents, warnings, info = find_documents(book, config)
     paragraphs, changes, footnotes, entries = link_notes(book, documents, config)
     final = []
     for d in documents:
@@ -230,6 +274,7 @@ def split_documents(book: Book, config: Config) -> tuple[Book, list[Change]]:
             documents=tuple(final),
             review=book.review + review,
             warnings=book.warnings + tuple(warnings),
+            info=info,
         ),
         changes,
     )

@@ -159,6 +159,18 @@ def _heading_scores(title: str, paragraphs: Sequence[Paragraph], k: int):
         yield title_score(title, heading)
 
 
+def heading_length(title: str, paragraphs: Sequence[Paragraph], k: int) -> int:
+    """How many short paragraphs from k print the title: a heading wrapped over lines is one heading.
+
+    >>> ps = [Paragraph(t, (1,), (0,), (79,)) for t in ("Comments on Lenin’s Proposal", "Concerning the Work of Deputies", "1) The problems")]
+    >>> heading_length("Comments on Lenin’s Proposal Concerning the Work of Deputies", ps, 0)
+    2
+    """
+    scores = list(_heading_scores(title, paragraphs, k)) if k < len(paragraphs) else []
+    best = max(scores, default=0.0)
+    return scores.index(best) + 1 if best >= MATCH_THRESHOLD else 0
+
+
 def locate(entries: Sequence[Entry], paragraphs: Sequence[Paragraph], first: int) -> list[tuple[int | None, float]]:
     """For each entry, the paragraph index where it starts and the match score (None if not found).
 

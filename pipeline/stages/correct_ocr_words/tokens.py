@@ -1,0 +1,90 @@
+"""The word tokens of a paragraph, with their neighbours for context.
+
+Kept apart from the decisions because everything else (the lexicon's counts,
+the candidates, the context fit) reads the same tokens, and because what
+counts as a word to look at (not a line-end fragment, not a URL, not a letter
+run glued to a number) is a question of its own.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import regex
+
+HYPHEN_MARKS = "-\u00ac\u00ad"
+_FRAGMENT = regex.compile(r"\p{L}[-\u00ac\u00ad]\P{L}*$")  # "anticapi-", "docu-." before the rest of the word
+_LETTER = regex.compile(r"\p{L}")
+_PIECES = regex.compile(r"([^\s\p{L}—–/-]*)(\p{L}(?:[^\s—–/-]*\p{L})?)([^\s\p{L}—–/-]*)")
+_SENTENCE_END = regex.compile(r"[.!?][\p{Pf}\p{Pe}’”'\")\]]*[\d°!’']*$")
+_BREAK = regex.compile(r"[.,;:!?()\[\]{}—–/\d]")
+_SPACED = regex.compile(r"\S+")
+GLUED = regex.compile(r"^(\p{L}{2,})([.,;:])(\p{L}{2,})$")
+"""Two words joined by a punctuation mark: "founded.in", "Azerbaidzhani,Turkestani"."""
+
+
+@dataclass(frozen=True, slots=True)
+class Token:
+    """A word-like piece of a paragraph: ``core`` from its first to its last letter at
+    ``start``, the punctuation ``trail`` after it (within the white-space token),
+    whether it opens a sentence, and whether to leave it alone. ``prev``/``next``
+    are the neighbouring words when nothing but a space or a quote stands between."""
+
+    start: int
+    core: str
+    trail: str
+    initial: bool
+    skip: bool
+    prev: str | None = None
+    next: str | None = None
+
+    @property
+    def end(self) -> int:
+        return self.start + len(self.core)
+
+
+def tokenize(text: str) -> list[Token]:
+    """The word tokens of a paragraph: pieces of each white-space token split at
+    dashes and slashes, with their neighbours for context.
+
+    Line-end hyphen fragments ("anticapi- talist") belong to
+    ``join_hyphenated_words``, URLs are not words, and a letter run touching a
+    digit ("2nd", "111n", a note number glued on) is not a word either: all
+    are marked ``skip``.
+
+    >>> [(t.core, t.prev, t.next, t.initial) for t in tokenize("It is, the “stong” bond.")]
+    [('It', None, 'is', True), ('is', 'it', None, False), ('the', None, 'stong', False), ('stong', 'the', 'bond', False), ('bond', 'stong', None, False)]
+    """
+    raw: list[tuple[int, str, str, bool, bool]] = []
+    spaced = list(_SPACED.finditer(text))
+    initial, after_fragment = True, False
+    for index, match in enumerate(spaced):
+        word = match.group()
+        fragment = index + 1 < len(spaced) and any(m in word for m in HYPHEN_MARKS) and bool(_FRAGMENT.search(word))
+        skip = fragment or "://" in word or "www." in word or "@" in word
+        if after_fragment:
+            letters = bool(_LETTER.search(word))
+            skip, after_fragment = skip or letters, not letters
+        after_fragment = after_fragment or fragment
+        for piece in _PIECES.finditer(word):
+            lead, core, trail = piece.groups()
+            digits = lead[-1:].isdigit() or trail[:1].isdigit()
+            raw.append((match.start() + piece.start(2), core, trail, initial, skip or digits))
+            initial = False
+        initial = bool(_SENTENCE_END.search(word))
+    tokens = []
+    for i, (start, core, trail, initial, skip) in enumerate(raw):
+        prev = _neighbour(text, raw[i - 1], start) if i else None
+        nxt = _neighbour(text, raw[i + 1], start + len(core)) if i + 1 < len(raw) else None
+        tokens.append(Token(start, core, trail, initial, skip, prev, nxt))
+    return tokens
+
+
+def _neighbour(text: str, other: tuple, position: int) -> str | None:
+    """A neighbour's word for context, unless punctuation or a number stands between."""
+    start, core, skip = other[0], other[1], other[4]
+    between = text[start + len(core) : position] if start < position else text[position:start]
+    if skip or not core.isalpha() or (between != " " and _BREAK.search(between)):
+        return None
+    return core.lower()
+

@@ -1,0 +1,228 @@
+"""What is known about words while correcting one book: English, the book's own
+words and pairs, rules/lexicon.txt and the archive.
+
+One object answers "is this a word?", "may a correction write it?", "how
+likely is it here?" and "how well does it fit its neighbour?", so that every
+decision weighs the same evidence.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass
+from functools import cache
+
+import regex
+from symspellpy import SymSpell
+
+from pipeline.config import Config
+from pipeline.lexicon import POSSESSIVE, WORD
+from pipeline.spelling import english_symspell
+from pipeline.stages.correct_ocr_words.tokens import GLUED, Token
+
+ENGLISH_WORDS = 10_000
+"""Pseudo-count of general English blended into the book's word frequencies."""
+BOOK_FIT = 100.0
+"""Most a word pair the book prints elsewhere can count for: one sighting is no proof."""
+SPLIT_MIN_COUNT = 1_000_000
+"""A split part must be at least this common in English: no splits into rare bits."""
+MAX_EDITS = 2
+"""SymSpell's reach; no candidate needs more edits than this."""
+
+VOWEL = regex.compile(r"[aeiouy]", regex.IGNORECASE)
+LETTERS = regex.compile(r"\p{L}+")
+
+
+@dataclass(frozen=True, slots=True)
+class EnglishStats:
+    """Totals that turn symspellpy's counts into probabilities.
+
+    ``scale`` is how much larger the bigram counts run than the word counts
+    (they come from different corpora); ``floor`` is the smallest listed
+    bigram count, so an unlisted bigram is rarer than that.
+    """
+
+    total: int
+    scale: float
+    floor: int
+
+
+@cache
+def english_stats() -> EnglishStats:
+    """The totals of the English index, computed once per process."""
+    sym = english_symspell()
+    total = sum(sym.words.values())
+    return EnglishStats(total, sum(sym.bigrams.values()) / total, min(sym.bigrams.values()))
+
+
+@dataclass(frozen=True)
+class Lexicon:
+    """Everything known about words while correcting one book.
+
+    ``book`` counts the book's word forms (lower case, hyphen fragments and
+    numbers left out), ``capitalised`` and ``lowercase`` hold those it prints
+    with a capital inside a sentence and those it prints in lower case,
+    ``chosen`` holds the words of rules/lexicon.txt and ``protected`` those and
+    the archive's (known, but never written: the archive has its own typos
+    and British spellings), ``prefixes`` and ``suffixes`` the affixes of
+    rules/lexicon.txt, and ``extra`` indexes the correction targets English
+    lacks (the book's repeated words, the chosen words) for SymSpell.
+    """
+
+    english: dict[str, int]
+    bigrams: dict[str, int]
+    stats: EnglishStats
+    book: Counter[str]
+    book_total: int
+    pairs: Counter[str]
+    capitalised: frozenset[str]
+    lowercase: frozenset[str]
+    chosen: frozenset[str]
+    protected: frozenset[str]
+    prefixes: tuple[str, ...]
+    suffixes: tuple[str, ...]
+    extra: SymSpell
+
+    def listed(self, word: str) -> bool:
+        """A word of some list as it stands (no derivation): English, book (twice), protected."""
+        return word in self.english or word in self.protected or self.book[word] >= 2
+
+    def known(self, word: str) -> bool:
+        """A word of some list, or derived from one ("semianarchist", "weightily").
+
+        >>> lex = build_lexicon(Counter(), Counter(), Config(lexicon_words=frozenset({"semi-", "-ness"})))
+        >>> lex.known("semianarchist"), lex.known("hurriedness"), lex.known("extrernely")
+        (True, True, False)
+        """
+        word = word.replace("’", "'")
+        if self.listed(word):
+            return True
+        if word.endswith("'s") and self.listed(word[:-2]):
+            return True
+        return self._derived(word)
+
+    def _derived(self, word: str) -> bool:
+        """Prefix + word (a short one only if common), word + suffix, or two words."""
+        for prefix in self.prefixes:
+            rest = word[len(prefix) :]
+            if not word.startswith(prefix) or len(rest) < 2:
+                continue
+            if self.english.get(rest, 0) >= SPLIT_MIN_COUNT or len(rest) >= 4 and (self.listed(rest) or self._suffixed(rest)):
+                return True  # "underdo", "semianarchist", "semiofficially"
+        return self._suffixed(word) or self._compound(word)
+
+    def _suffixed(self, word: str) -> bool:
+        """A listed stem and a suffix; the stem may have lost a final "e" ("fractionating"),
+        "le" ("irreconcilably") or turned "y" into "i" ("weightily")."""
+        for suffix in self.suffixes:
+            if not word.endswith(suffix) or len(word) - len(suffix) < 4:
+                continue
+            stem = word[: -len(suffix)]
+            stems = (stem, stem + "e", stem + "le", stem[:-1] + "y" if stem.endswith("i") else stem)
+            if any(self.listed(s) for s in stems):
+                return True
+        return False
+
+    def _compound(self, word: str) -> bool:
+        """Two common English words of three letters or more: "inkstand", "swineherds"."""
+        return any(
+            self.english.get(word[:i], 0) >= SPLIT_MIN_COUNT and self.english.get(word[i:], 0) >= SPLIT_MIN_COUNT
+            for i in range(3, len(word) - 2)
+        )
+
+    def name(self, word: str) -> bool:
+        """A word the book only ever prints with a capital: "Ordzhonikidze", "Gosplan"."""
+        return word in self.capitalised and word not in self.lowercase
+
+    def target(self, word: str) -> bool:
+        """A word a correction may produce: English, the book's (twice) or rules/lexicon.txt's,
+        as it stands (never a derived guess), with a vowel."""
+        listed = word in self.english or word in self.chosen or self.book[word] >= 2
+        return listed and bool(VOWEL.search(word))
+
+    def prior(self, word: str) -> float:
+        """How likely the word is here: the book's own frequency, smoothed towards
+        English by ``ENGLISH_WORDS`` running words (a long book speaks for itself,
+        a short text leans on English). A rules/lexicon.txt word counts as seen
+        once more.
+        """
+        english = self.english.get(word, 0) / self.stats.total
+        seen = self.book[word] + (word in self.chosen)
+        return (seen + ENGLISH_WORDS * english) / (self.book_total + ENGLISH_WORDS)
+
+    def fit(self, left: str | None, right: str | None) -> float:
+        """How much likelier ``right`` is after ``left`` than by chance (1: no evidence).
+
+        The better of two witnesses: symspellpy's bigram counts, where an
+        unlisted pair of two common words means they rarely meet (at most the
+        listing threshold over chance); and the book itself, where a pair it
+        prints elsewhere ("Progress Publishers") counts, capped at ``BOOK_FIT``.
+        """
+        if not left or not right:
+            return 1.0
+        book = self.pairs[f"{left} {right}"]
+        book_fit = min(BOOK_FIT, book * self.book_total / ((self.book[left] + 1) * (self.book[right] + 1))) if book else 0.0
+        if left not in self.english or right not in self.english:
+            return max(1.0, book_fit)
+        chance = self.stats.scale * self.english[left] * self.english[right] / self.stats.total
+        count = self.bigrams.get(f"{left} {right}")
+        return max(count / chance if count else min(1.0, self.stats.floor / chance), book_fit)
+
+
+def book_words(paragraphs: list[list[Token]]) -> tuple[Counter[str], Counter[str]]:
+    """The book's word forms as printed, and its pairs of neighbouring words ("w1 w2",
+    lower case). A sentence's first word counts in lower case unless it is all
+    capitals, so that a capital means a name."""
+    forms: Counter[str] = Counter()
+    pairs: Counter[str] = Counter()
+    for tokens in paragraphs:
+        for token in tokens:
+            word = token.core
+            if token.skip or not (word.isalpha() or WORD.fullmatch(word)):
+                continue
+            if not word.isalpha():
+                word = POSSESSIVE.sub("", word.replace("’", "'"))
+            forms[word[:1].lower() + word[1:] if token.initial and not word.isupper() else word] += 1
+            if token.next:
+                pairs[f"{word.lower()} {token.next}"] += 1
+    return forms, pairs
+
+
+def build_lexicon(forms: Counter[str], pairs: Counter[str], config: Config) -> Lexicon:
+    """The lexicon for one book from its printed word forms, its word pairs and the configuration."""
+    sym = english_symspell()
+    book: Counter[str] = Counter()
+    for form, count in forms.items():
+        book[form.lower()] += count
+    entries = {w.lower() for w in config.lexicon_words}
+    chosen = frozenset(w for w in entries if not w.startswith("-") and not w.endswith("-"))
+    protected = chosen | {w.lower().replace("’", "'") for w in config.archive_words}
+    extra = SymSpell(max_dictionary_edit_distance=MAX_EDITS, prefix_length=7)
+    for word in sorted(chosen | {w for w, c in book.items() if c >= 2}):
+        if word not in sym.words and word.isalpha() and len(word) >= 3 and VOWEL.search(word):
+            extra.create_dictionary_entry(word, book[word] + 1)
+    return Lexicon(
+        english=sym.words,
+        bigrams=sym.bigrams,
+        stats=english_stats(),
+        book=book,
+        book_total=max(1, sum(book.values())),
+        pairs=pairs,
+        capitalised=frozenset(f.lower() for f in forms if f[:1].isupper()),
+        lowercase=frozenset(f for f in forms if f[:1].islower()),
+        chosen=chosen,
+        protected=protected,
+        prefixes=tuple(sorted((w[:-1] for w in entries if w.endswith("-")), key=len, reverse=True)),
+        suffixes=tuple(sorted((w[1:] for w in entries if w.startswith("-")), key=len, reverse=True)),
+        extra=extra,
+    )
+
+
+def is_unknown(token: Token, lexicon: Lexicon) -> bool:
+    """A token of letters (a possessive ’s aside) or two words glued, that no lexicon knows."""
+    if token.skip or token.core.lower() in lexicon.english:
+        return False
+    core = POSSESSIVE.sub("", token.core)
+    if not (LETTERS.fullmatch(core) or GLUED.match(core)):
+        return False
+    return not lexicon.known(core.lower())
