@@ -16,6 +16,8 @@ import time
 from dataclasses import asdict, dataclass, field
 from typing import Any, Callable
 
+from typing import TYPE_CHECKING
+
 from pipeline.config import Config
 from pipeline.reader import InputError, read_book
 from pipeline.rules import RulesError
@@ -23,9 +25,10 @@ from pipeline.run import cache
 from pipeline.run.names import Job
 from pipeline.run.options import RunOptions
 from pipeline.run.publish import PublishError, book_lock, cannot_write, publish, recover
-from pipeline.run.render import render
 from pipeline.stages import Result, run_stages
-from pipeline.verification import Verification, check
+
+if TYPE_CHECKING:
+    from pipeline.verification import Verification
 
 Step = Callable[..., Any]
 """``step(name, function, *args)`` runs one step of the sequence and returns its value."""
@@ -129,6 +132,9 @@ def clean_book(job: Job, options: RunOptions, config: Config, hooks: Hooks = Hoo
             decision = step("check_cache", cache.decide, job, options)
             if decision.cached:
                 return outcome("cached", "cached", warnings=decision.warnings)
+            from pipeline.run.render import render  # only now: a cached book needs neither the check nor the renderer
+            from pipeline.verification import check
+
             book = step("read_book", read_book, job.path)
             result = run_stages(book, config, options.skip, step=step)
             verification = step("verify_against_archive", check, result, config)
