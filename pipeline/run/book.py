@@ -13,7 +13,7 @@ folder (:mod:`pipeline.run.publish`), so two runs of one book never mix.
 from __future__ import annotations
 
 import time
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from typing import Any, Callable
 
 from typing import TYPE_CHECKING
@@ -135,9 +135,9 @@ def clean_book(job: Job, options: RunOptions, config: Config, hooks: Hooks = Hoo
             from pipeline.run.render import render  # only now: a cached book needs neither the check nor the renderer
             from pipeline.verification import check
 
-            book = step("read_book", read_book, job.path)
-            result = run_stages(book, config, options.skip, step=step)
+            result = run_stages(step("read_book", read_book, job.path), config, options.skip, step=step)
             verification = step("verify_against_archive", check, result, config)
+            result = replace(result, snapshots=(), source=None)  # only the check reads them: free them before rendering
             files = render(result, verification)
             if hooks.on_rendered is not None:
                 hooks.on_rendered(result, verification, files)

@@ -100,27 +100,33 @@ def book_tokens(paragraphs: Sequence) -> list[Token]:
 class StageWords:
     """The words of a book at one stage, found by raw line span: paragraphs once built, else lines.
 
-    Indexed once by each unit's first raw line, so finding a document's span
-    costs a binary search instead of a pass over the whole book.
+    Found by binary search on each unit's first raw line (units are in raw
+    order; a book whose paragraphs are not gets a sorted index), so a span
+    costs its own words, not a pass over the whole book, and the view holds
+    no copy of the book.
     """
 
     def __init__(self, book: Book):
-        if book.paragraphs:
-            self._units = [(p.lines[0], p.text, True) for p in book.paragraphs]
-        else:
-            self._units = [(line.number, line.text, False) for line in book.lines]
-        self._order = sorted(range(len(self._units)), key=lambda k: self._units[k][0])
-        self._keys = [self._units[k][0] for k in self._order]
+        self._paragraphs = bool(book.paragraphs)
+        self._units = book.paragraphs if self._paragraphs else book.lines
+        self._key = (lambda p: p.lines[0]) if self._paragraphs else (lambda line: line.number)
+        ordered = all(self._key(a) <= self._key(b) for a, b in zip(self._units, self._units[1:]))
+        self._order = None if ordered else sorted(range(len(self._units)), key=lambda k: self._key(self._units[k]))
 
     def span(self, first: int, last: int, exclude: set[int]) -> list[str]:
         """The words of the units whose first raw line lies in first..last and not in ``exclude``, in book order."""
-        lo, hi = bisect.bisect_left(self._keys, first), bisect.bisect_right(self._keys, last)
+        if self._order is None:
+            lo = bisect.bisect_left(self._units, first, key=self._key)
+            picked = range(lo, bisect.bisect_right(self._units, last, lo=lo, key=self._key))
+        else:
+            keys = [self._key(self._units[k]) for k in self._order]
+            picked = sorted(self._order[bisect.bisect_left(keys, first) : bisect.bisect_right(keys, last)])
         out: list[str] = []
-        for k in sorted(self._order[lo:hi]):
-            start, text, paragraph = self._units[k]
-            if start in exclude:
+        for k in picked:
+            unit = self._units[k]
+            if self._key(unit) in exclude:
                 continue
-            out.extend(m.group() for m in _paragraph_words(text)) if paragraph else out.extend(WORD.findall(text))
+            out.extend(m.group() for m in _paragraph_words(unit.text)) if self._paragraphs else out.extend(WORD.findall(unit.text))
         return out
 
 
@@ -164,31 +170,63 @@ def _merge_compounds(pairs: list[Pair], key) -> list[tuple[str | None, str | Non
     return out
 
 
-def check_document(region: Region, book: Book, raw: StageWords, stages: Sequence[tuple[str, StageWords]],
-                   spelling: Spelling, classifier: Classifier, norm: Callable[[str], str]) -> DocumentCheck:
-    """Align one document with its archive counterpart at every stage and classify what differs."""
+@dataclass(frozen=True, slots=True)
+class _Span:
+    """Where a matched document lies in the book, and its archive words with their normalised keys."""
+
+    region: Region
+    body: tuple
+    first: int
+    last: int
+    exclude: frozenset[int]
+    ref: list[str]
+    ref_keys: list[str]
+
+
+def _span(region: Region, book: Book, norm: Callable[[str], str]) -> _Span:
     d = region.document
+    body = tuple(book.paragraphs[i] for i in range(d.first, d.end) if i not in d.source_paragraphs)
+    exclude = frozenset(n for i in d.source_paragraphs for n in book.paragraphs[i].lines)
     ref = list(region.words)
-    ref_keys = [norm(w) for w in ref]
-    body = [book.paragraphs[i] for i in range(d.first, d.end) if i not in d.source_paragraphs]
-    first, last = body[0].lines[0], body[-1].lines[-1]
-    exclude = {n for i in d.source_paragraphs for n in book.paragraphs[i].lines}
-    raw_words = raw.span(first, last, exclude)
-    raw_pairs, _ = _aligned(ref_keys, ref, raw_words, raw_words, norm)
-    clean_tokens = book_tokens(body)
-    clean_pairs, trimmed = _aligned(ref_keys, ref, clean_tokens, [t.word for t in clean_tokens], norm)
-    figures: dict[str, dict[str, int]] = {}
-    previous = rates(_words_only(raw_pairs), norm)
-    before = round(previous.wer * previous.words)
-    seen, errors = raw_words, before
-    for name, stage in stages:
-        now_words = stage.span(first, last, exclude)
-        if now_words != seen:  # a stage that left this document's words alone keeps the figures
-            stage_pairs, _ = _aligned(ref_keys, ref, now_words, now_words, norm)
-            now = rates(_words_only(stage_pairs), norm)
-            errors, seen = round(now.wer * now.words), now_words
-        figures[name] = {"differences": errors, "removed": max(0, before - errors), "introduced": max(0, errors - before)}
-        before = errors
+    return _Span(region, body, body[0].lines[0], body[-1].lines[-1], exclude, ref, [norm(w) for w in ref])
+
+
+def _errors(span: _Span, hyp: list[str], norm: Callable[[str], str]) -> int:
+    pairs, _ = _aligned(span.ref_keys, span.ref, hyp, hyp, norm)
+    now = rates(_words_only(pairs), norm)
+    return round(now.wer * now.words)
+
+
+def by_stage(spans: Sequence[_Span], raw: Sequence[list[str]], snapshots: Sequence[tuple[str, Book]],
+             norm: Callable[[str], str]) -> list[dict[str, dict[str, int]]]:
+    """Per document, the differences left after each stage, and how many it removed and introduced.
+
+    One stage at a time (one stage's view in memory at once); a stage that
+    left a document's words as they were takes over the previous figure
+    without a new alignment.
+    """
+    seen = list(raw)
+    before = [_errors(span, words, norm) for span, words in zip(spans, raw)]
+    figures: list[dict[str, dict[str, int]]] = [{} for _ in spans]
+    for name, snapshot in snapshots:
+        view = StageWords(snapshot)
+        for i, span in enumerate(spans):
+            now = view.span(span.first, span.last, span.exclude)
+            errors = before[i] if now == seen[i] else _errors(span, now, norm)
+            seen[i] = now
+            figures[i][name] = {"differences": errors, "removed": max(0, before[i] - errors),
+                                "introduced": max(0, errors - before[i])}
+            before[i] = errors
+    return figures
+
+
+def check_document(span: _Span, raw: list[str], stages: dict[str, dict[str, int]], spelling: Spelling,
+                   classifier: Classifier, norm: Callable[[str], str]) -> DocumentCheck:
+    """Align one document with its archive counterpart and classify what differs."""
+    region, d = span.region, span.region.document
+    raw_pairs, _ = _aligned(span.ref_keys, span.ref, raw, raw, norm)
+    clean_tokens = book_tokens(span.body)
+    clean_pairs, trimmed = _aligned(span.ref_keys, span.ref, clean_tokens, [t.word for t in clean_tokens], norm)
     differences, marked = [], []
     merged = _merge_compounds(_words_only(clean_pairs), norm)
     for (a, _, compound), (_, b) in zip(merged, clean_pairs):
@@ -204,7 +242,7 @@ def check_document(region: Region, book: Book, raw: StageWords, stages: Sequence
         d.number, d.title, region.file, region.title,
         raw={"exact": rates(_words_only(raw_pairs)), "normalised": rates(_words_only(raw_pairs), norm)},
         clean={"exact": rates(_words_only(clean_pairs)), "normalised": rates(_words_only(clean_pairs), norm)},
-        stages=figures, counts={k: counts.get(k, 0) for k in ("ocr", "editorial", "archive")},
+        stages=stages, counts={k: counts.get(k, 0) for k in ("ocr", "editorial", "archive")},
         differences=differences, pairs=marked, trimmed=trimmed,
     )
 
@@ -218,9 +256,11 @@ def verify(snapshots: Sequence[tuple[str, Book]], raw: Book, archive: dict[str, 
     theirs = [w for text in archive.values() for w in words(text)]
     classifier = Classifier(ours, theirs, spelling, set(confusions))
     regions, unmatched = match(archive, book, spelling, norm)
-    raw_words = StageWords(raw)
-    stages = [(name, StageWords(snapshot)) for name, snapshot in snapshots] if regions else []
-    checks = [check_document(region, book, raw_words, stages, spelling, classifier, norm) for region in regions]
+    spans = [_span(region, book, norm) for region in regions]
+    raw_view = StageWords(raw)
+    raw_words = [raw_view.span(span.first, span.last, span.exclude) for span in spans]
+    figures = by_stage(spans, raw_words, snapshots, norm)
+    checks = [check_document(*args, spelling, classifier, norm) for args in zip(spans, raw_words, figures)]
     review = tuple(
         ReviewItem(STAGE, diff.line, diff.page, diff.hyp or "", (diff.ref,) if diff.ref else (), diff.context,
                    f"differs from {check.archive} ({check.archive_title}); OCR-like")
