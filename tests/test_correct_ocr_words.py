@@ -385,16 +385,3 @@ def test_correct_ocr_words_is_idempotent(words):
     once, _, _ = run(" ".join(misread), config)
     twice, changes, _ = run(once, config)
     assert (twice, changes) == (once, [])
-
-
-# --- the dictionary cache -------------------------------------------------------------------
-
-
-def test_correct_ocr_words_dictionary_cache_is_keyed_and_forgiving(tmp_path):
-    from pipeline import spelling
-
-    name = spelling.cache_file(tmp_path).name
-    assert name.startswith("symspell-6.10.1-d2p6-") and name.endswith(".pickle")
-    broken = tmp_path / name
-    broken.write_bytes(b"not a pickle")
-    assert spelling._load_cached(broken) is None

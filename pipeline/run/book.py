@@ -13,8 +13,10 @@ folder (:mod:`pipeline.run.publish`), so two runs of one book never mix.
 from __future__ import annotations
 
 import time
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from typing import Any, Callable
+
+from typing import TYPE_CHECKING
 
 from pipeline.config import Config
 from pipeline.reader import InputError, read_book
@@ -23,9 +25,10 @@ from pipeline.run import cache
 from pipeline.run.names import Job
 from pipeline.run.options import RunOptions
 from pipeline.run.publish import PublishError, book_lock, cannot_write, publish, recover
-from pipeline.run.render import render
 from pipeline.stages import Result, run_stages
-from pipeline.verification import Verification, check
+
+if TYPE_CHECKING:
+    from pipeline.verification import Verification
 
 Step = Callable[..., Any]
 """``step(name, function, *args)`` runs one step of the sequence and returns its value."""
@@ -129,9 +132,12 @@ def clean_book(job: Job, options: RunOptions, config: Config, hooks: Hooks = Hoo
             decision = step("check_cache", cache.decide, job, options)
             if decision.cached:
                 return outcome("cached", "cached", warnings=decision.warnings)
-            book = step("read_book", read_book, job.path)
-            result = run_stages(book, config, options.skip, step=step)
+            from pipeline.run.render import render  # only now: a cached book needs neither the check nor the renderer
+            from pipeline.verification import check
+
+            result = run_stages(step("read_book", read_book, job.path), config, options.skip, step=step)
             verification = step("verify_against_archive", check, result, config)
+            result = replace(result, snapshots=(), source=None)  # only the check reads them: free them before rendering
             files = render(result, verification)
             if hooks.on_rendered is not None:
                 hooks.on_rendered(result, verification, files)
