@@ -25,6 +25,7 @@ from pipeline.stages.correct_ocr_words import correct_ocr_words
 from pipeline.stages.join_hyphenated_words import join_hyphenated_words
 from pipeline.stages.rebuild_paragraphs import rebuild_paragraphs
 from pipeline.stages.remove_page_furniture import remove_page_furniture
+from pipeline.stages.repair_punctuation import repair_punctuation
 from pipeline.stages.repair_unicode import repair_unicode
 from pipeline.stages.split_documents import split_documents
 
@@ -49,6 +50,7 @@ STAGES: dict[str, Stage] = {
     "rebuild_paragraphs": Stage(rebuild_paragraphs, "grouping"),
     "join_hyphenated_words": Stage(join_hyphenated_words, "paragraphs"),
     "correct_ocr_words": Stage(correct_ocr_words, "paragraphs"),
+    "repair_punctuation": Stage(repair_punctuation, "paragraphs"),
     "split_documents": Stage(split_documents, "paragraphs"),
 }
 

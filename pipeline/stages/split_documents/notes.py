@@ -101,6 +101,24 @@ def parse_notes(paragraphs: Sequence[Paragraph], indexes: Sequence[int]) -> list
     return notes
 
 
+def sentence_mark(text: str, m: regex.Match) -> bool:
+    """True when a mark opens with the sentence's own "?" or "!" and the note mark follows it.
+
+    That is a "?" or "!" right after a word or its closing quote, followed by
+    more marks, where a sentence ends (the paragraph's end or a capital):
+    "understood?®" keeps its question mark. After a stop ("congress.”!4")
+    or before lower case ("day!’ he") the "!" is part of the misread number.
+
+    >>> [sentence_mark(t, _MARK.search(t)) for t in ("be understood?®", "the congress.”!4 Then", "same day!’ he")]
+    [True, False, False]
+    """
+    mark, punct = m["mark"], m["punct"]
+    if len(mark) < 2 or mark[0] not in "?!" or regex.search(r"[.,;:]", punct):
+        return False
+    rest = text[m.end() :]
+    return not rest.strip() or bool(regex.match(r"\s+[“‘\"']?\p{Lu}", rest))
+
+
 def find_marks(paragraphs: Sequence[Paragraph], indexes: Sequence[int]) -> list[Mark]:
     """Every mark in the given paragraphs that could be a note reference, in text order."""
     marks = []
@@ -115,9 +133,12 @@ def find_marks(paragraphs: Sequence[Paragraph], indexes: Sequence[int]) -> list[
             following = regex.match(r"[;,:]?\s+(\p{L})", text[m.end() :])
             # "harmful, etc.?" asks a question: the full stop is the abbreviation's.
             stop = bool(regex.search(r"[.,;:]", m["punct"])) and not _ABBREVIATION.search(text, 0, m.start())
+            start = m.start()
+            if sentence_mark(text, m):
+                start += 1  # "understood?®": the "?" ends the sentence, the "®" is the note
             marks.append(
                 Mark(
-                    i, m.start(), m.end(), m["mark"], before.isalpha(),
+                    i, start, m.end(), text[start : m.end()], before.isalpha(),
                     stop, bool(following and following[1].islower()),
                     text[max(0, m.start() - 80) : m.start()],
                 )
