@@ -31,8 +31,8 @@ def is_apostrophe(text: str, at: int, single_open: bool) -> bool:
     """
     before = text[at - 1] if at > 0 else " "
     after = text[at + 1] if at + 1 < len(text) else " "
-    if before.isalpha() and after.isalpha():
-        return True
+    if before.isalnum() and after.isalpha():
+        return True  # "Lenin’s", "the 1950’s"
     return not single_open and before in "sS" and not after.isalnum()
 
 

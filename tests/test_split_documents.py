@@ -171,11 +171,16 @@ def test_split_documents_does_not_guess_where_nothing_tells(full):
 
 
 def test_split_documents_takes_out_a_mark_no_note_can_have_and_reviews_it(full):
-    """Part I has no notes: the ’ after “The Platform of the Forty-Six.” is junk; it goes, with page, line, context."""
-    change = next(c for c in full.changes if c.rule == "note_mark_removed" and c.line == 1296)
-    assert (change.before, change.after) == ("Forty-Six.”’", "Forty-Six.”")
-    item = next(r for r in full.book.review if r.stage == "split_documents" and r.line == 1296)
-    assert item.page == 27 and "Forty-Six.”’ The manifesto" in item.context and "taken out" in item.reason
+    """A junk mark in a part without notes goes, with page, line and context; the text keeps no such junk."""
+    texts = [("Contents", ()), ("PART I: Letters", ()), ("To Comrade Stalin by V.I. Lenin 3", ()), ("Part I", (3,)),
+             ("LETTERS", (3,)), ("To Comrade Stalin", (3,)),
+             ("known as “The Platform of the Forty-Six.”® The manifesto decried the regime.", (27,))]
+    ps = tuple(Paragraph(t, (i,), (0,), (p[0] if p else None,)) for i, (t, p) in enumerate(texts, start=1))
+    book, changes = split_documents(Book("demo", (), paragraphs=ps), Config())
+    assert book.paragraphs[-1].text == "known as “The Platform of the Forty-Six.” The manifesto decried the regime."
+    assert [(c.rule, c.line, c.before, c.after) for c in changes] == [("note_mark_removed", 7, "Forty-Six.”®", "Forty-Six.”")]
+    item = next(r for r in book.review if r.line == 7)
+    assert item.page == 27 and "Forty-Six.”® The manifesto" in item.context and "Part I has no notes" in item.reason
     text = "\n".join(p.text for p in full.book.paragraphs)
     assert not regex.search(r"[®ë°]", text.split("BIOGRAPHICAL NOTES")[0])
 

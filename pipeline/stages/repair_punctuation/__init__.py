@@ -8,6 +8,10 @@ own habits from its unbroken text before it changes anything:
   they" -> "importantly—they"); ``dash_spacing`` closes up a dash spaced on
   one side only inside a line ("Samizdat— Voices"). A book that sets its
   dashes spaced keeps its spaces.
+- ``quote_pairing``: a run of quotation marks that doubles or mixes them
+  (‘‘Trotskyism.”), a ’ read for ”, a stray ’ after a closing quote,
+  read as the paragraph's pairing needs (see :mod:`.quotes`); what the
+  pairing cannot settle goes to review, left as printed.
 
 >>> from pipeline.config import Config
 >>> from pipeline.model import Book, Paragraph
@@ -24,8 +28,9 @@ own habits from its unbroken text before it changes anything:
 from __future__ import annotations
 
 from pipeline.config import Config
-from pipeline.model import Book, Change
+from pipeline.model import Book, Change, ReviewItem
 from pipeline.stages.repair_punctuation.dashes import close_up_dashes, dash_style
+from pipeline.stages.repair_punctuation.quotes import repair_quotes
 
 STAGE = "repair_punctuation"
 
@@ -35,8 +40,13 @@ def repair_punctuation(book: Book, config: Config) -> tuple[Book, list[Change]]:
     style = dash_style(book.paragraphs)
     paragraphs = list(book.paragraphs)
     changes: list[Change] = []
+    review: list[ReviewItem] = []
     for i, p in enumerate(paragraphs):
         p, done = close_up_dashes(p, style, STAGE)
-        paragraphs[i] = p
         changes.extend(done)
-    return book.evolve(paragraphs=tuple(paragraphs)), changes
+        next_text = paragraphs[i + 1].text if i + 1 < len(paragraphs) else ""
+        p, done, doubts = repair_quotes(p, next_text, STAGE)
+        changes.extend(done)
+        review.extend(doubts)
+        paragraphs[i] = p
+    return book.evolve(paragraphs=tuple(paragraphs), review=book.review + tuple(review)), changes

@@ -15,7 +15,8 @@ from typing import Sequence
 
 import regex
 
-from pipeline.model import Change, Paragraph, change_in
+from pipeline.model import Change, Paragraph
+from pipeline.stages.repair_punctuation.edits import edit_token
 
 DASH = "—"
 CLEAR_HABIT = 5
@@ -85,11 +86,7 @@ def close_up_dashes(p: Paragraph, style: DashStyle, stage: str) -> tuple[Paragra
         at_line_end = m[0].startswith(DASH) and m.start() + 1 in line_ends
         rule = "join_dash" if at_line_end else "dash_spacing"
         why = "the line ends in a dash; " if at_line_end else "a dash spaced on one side only; "
-        # The change spans both words ("importantly— they"), so each stays findable in the log.
-        start = p.text.rfind(" ", 0, m.start()) + 1
-        end = p.text.find(" ", m.end()) % (len(p.text) + 1)
-        after = p.text[start : m.start()] + DASH + p.text[m.end() : end]
-        changes.append(change_in(p, stage, rule, start, end, after, why + style.evidence))
-        p = p.edit(start, end, after)
-        m = _ONE_SIDED.search(p.text, start)
+        p, change, at = edit_token(p, stage, rule, m.start(), m.end(), DASH, why + style.evidence)
+        changes.append(change)
+        m = _ONE_SIDED.search(p.text, at - 1)
     return p, changes

@@ -126,8 +126,8 @@ def _stray_quote(text: str, m: regex.Match) -> tuple[bool | None, str]:
     mark, at = m["mark"], m.start()
     if mark == "‘":
         return True, ""
-    if text[at - 1] in "”’" and text[at - 2] not in ".?!":
-        return None, ""  # "“duumvirate”’": a doubled closing quote, not a number after a quotation's end
+    if text[at - 1] in "”’":
+        return None, ""  # "“duumvirate”’": a run of closing quotes, repair_punctuation's to read
     open_ = open_quotes(text, at)
     if open_.endswith("‘"):
         return None, ""
