@@ -172,12 +172,17 @@ KINDS = ("note_mark", "quote_unbalanced", "quote_run", "speck", "space_before_pu
 _MARK_PAIR = regex.compile(r"(?<=\p{L}[”’)]?)[?!](?=[®ë°*’'!?\d])")  # not "unions,!®": that "!" is the mark
 
 
-def lost_punctuation(changes: list[dict], lines: set[int]) -> list[Case]:
-    """Changes on body lines that removed a "?" or "!" which stood before another mark."""
+def lost_punctuation(changes: list[dict], lines: set[int], raw: list[str]) -> list[Case]:
+    """Changes on body lines that removed a "?" or "!" which stood before another mark where a sentence ends
+    ("understood?®" at a paragraph's end; not "day!’ he", where the "!" is part of the misread number)."""
     cases = []
     for c in changes:
         kept = c["after"].count("?") + c["after"].count("!")
-        if c["line"] in lines and _MARK_PAIR.search(c["before"]) and kept < len(_MARK_PAIR.findall(c["before"])):
+        line = raw[c["line"] - 1]
+        where = line.find(c["before"])
+        rest = line[where + len(c["before"]) :] if where >= 0 else ""
+        ends = not rest.strip() or bool(regex.match(r"\s+[“‘\"']?\p{Lu}", rest))
+        if c["line"] in lines and ends and _MARK_PAIR.search(c["before"]) and kept < len(_MARK_PAIR.findall(c["before"])):
             cases.append(Case("lost_punctuation", -1, 0, c["line"], str(c["page"]), f"{c['before']} -> {c['after']}",
                               c["stage"]))
     return cases
@@ -196,7 +201,7 @@ def main(argv: list[str] | None = None) -> int:
     cases, forms = scan(paragraphs, raw)
     with open(args.clean / args.book / "changes.jsonl", encoding="utf-8") as handle:
         changes = [json.loads(line) for line in handle]
-    cases += lost_punctuation(changes, {n for p in body(paragraphs) for n in p["lines"]})
+    cases += lost_punctuation(changes, {n for p in body(paragraphs) for n in p["lines"]}, raw)
     words = sum(len(p["text"].split()) for p in body(paragraphs))
     if not args.quiet:
         for case in cases:

@@ -57,6 +57,7 @@ STAGES: dict[str, Stage] = {
         Stage("rebuild_paragraphs", "grouping"),
         Stage("join_hyphenated_words", "paragraphs"),
         Stage("correct_ocr_words", "paragraphs"),
+        Stage("repair_punctuation", "paragraphs"),
         Stage("split_documents", "paragraphs"),
     )
 }
