@@ -26,6 +26,7 @@ import unicodedata
 
 import regex
 
+from pipeline.edition.index import render_index_markdown
 from pipeline.edition.notes import label, notes_by_document, relabel
 from pipeline.model import Book, Document, NoteEntry
 
@@ -200,6 +201,9 @@ def render_book(book: Book) -> str:
             blocks.append(f"*Scanner text of low confidence (a library card, stamps): kept in {document_file(d)}, not part of the edition.*")
         elif d.kind == "notes":
             blocks += _note_lines([(e, e.linked_line is not None) for e in d.notes], d.part, True) or _body_blocks(book, d, True)
+        elif d.kind == "index" and book.index:
+            preface = [t for t in _body_blocks(book, d, True)[:2] if len(t.split()) >= 8 and t.endswith(".")]
+            blocks += preface + render_index_markdown(book)
         else:
             blocks += _body_blocks(book, d, True)
     if not book.documents:
