@@ -6,6 +6,7 @@
 - ``review.tsv``: what a stage would not decide alone, left unchanged in the text;
 - ``stats.json``: counts per stage and rule, the page sequence, warnings;
 - ``NN-slug.md``: one file per document, YAML front matter and its paragraphs and footnotes;
+- ``book.tei.xml``: the edition as TEI P5 (:mod:`pipeline.edition.tei`);
 - ``index.json``, ``index.md``: the book's index read as entries (:mod:`pipeline.edition.index`);
 - ``manifest.json``: the documents in book order with file, word count and sha256,
   and the list of every file the run wrote (``outputs``), so a later run
@@ -27,6 +28,7 @@ import regex
 
 from pipeline import __version__
 from pipeline.edition.index import render_index_json, render_index_markdown
+from pipeline.edition.tei import render_tei
 from pipeline.edition.markdown import body_paragraphs, document_file, document_meta, document_pages, render_book, render_document
 from pipeline.model import Book, Change
 from pipeline.stages import Result
@@ -175,6 +177,7 @@ def render(result: Result, verification: Verification | None = None) -> dict[str
     files = {document_file(d): render_document(result.book, d) for d in result.book.documents}
     files |= render_verification(verification, result.book) | {
         "book.md": render_book(result.book),
+        "book.tei.xml": render_tei(result.book),
         "index.json": render_index_json(result.book),
         "index.md": "# Index\n\n" + "\n\n".join(render_index_markdown(result.book)) + "\n",
         "paragraphs.jsonl": render_paragraphs(result.book),
