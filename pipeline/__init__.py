@@ -8,7 +8,8 @@ layers below it (no import points up):
     run/                     one run: options, names (safe output folders), book.py (THE per-book
                              sequence: decide, read, stages, verify, render, publish), batch, cache,
                              render (the output files), publish (whole-folder swap, per-book lock)
-    changelog/               the log read back: replay (the log reproduces book.md), explain ("why")
+    edition/                 the finished book presented: book.md (headings, footnotes), the index, TEI
+    changelog/               the log read back: replay (the log reproduces the clean text), explain ("why")
     verification/            the check against the archive transcriptions (a yardstick, never a source)
     stages/                  the registry STAGES and run_stages; one module or subpackage per stage:
                              repair_unicode, remove_page_furniture, rebuild_paragraphs,

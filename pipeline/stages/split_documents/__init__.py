@@ -42,9 +42,10 @@ from pipeline.config import Config
 from pipeline.stages.split_documents.contents import (
     Entry, find_contents, heading_length, locate, parse_contents, title_score,
 )
+from pipeline.stages.split_documents.index import is_preface, read_index, repair_page_digits
 from pipeline.stages.split_documents.matter import is_unreadable, library_card_end, read_title_page
 from pipeline.lexicon import word_counts
-from pipeline.model import Book, BookInfo, Change, Document, NoteEntry, Paragraph, ReviewItem, change_in
+from pipeline.model import Book, BookInfo, Change, Document, IndexEntry, NoteEntry, Paragraph, ReviewItem, change_in
 from pipeline.stages.split_documents.note_links import Link, align, leftovers, place_lost
 from pipeline.stages.split_documents.notes import find_marks, parse_notes
 
@@ -293,6 +294,18 @@ def split_documents(book: Book, config: Config) -> tuple[Book, list[Change]]:
         for e in d.notes
         if not e.certain
     ) + tuple(removed)
+    index: tuple[IndexEntry, ...] = ()
+    pages = {p.number for p in book.pages}
+    for d in (d for d in final if d.kind == "index"):
+        body = [i for i in range(d.first, d.end) if i not in d.heading and not is_preface(paragraphs[i].text)]
+        changes += repair_page_digits(paragraphs, body, config.folio_digits, pages)
+        index = read_index(paragraphs, body, pages)
+        page_of = {n: page for i in body for n, page in zip(paragraphs[i].lines, paragraphs[i].line_pages)}
+        review += tuple(
+            ReviewItem(STAGE, e.lines[0], page_of.get(e.lines[0]), e.heading, (), " ".join(str(r) for r in e.refs)[:80], f"index entry: {problem}")
+            for e in index
+            for problem in e.problems
+        )
     return (
         book.evolve(
             paragraphs=tuple(paragraphs),
@@ -300,6 +313,7 @@ def split_documents(book: Book, config: Config) -> tuple[Book, list[Change]]:
             review=book.review + review,
             warnings=book.warnings + tuple(warnings),
             info=info,
+            index=index,
         ),
         changes,
     )
