@@ -130,7 +130,10 @@ def find_documents(book: Book, config: Config) -> tuple[list[Document], list[str
     back = next((i for i, p in enumerate(paragraphs) if back_line and p.lines[0] >= back_line), len(paragraphs))
     documents: list[Document] = []
     first_start = placed[0][1] if placed else len(paragraphs)
-    if first_start > 0:
+    if not placed:
+        # No contents to cut by: the text is one document, never all "front matter" kept out of the edition.
+        documents.append(Document(0, "document", book.name, None, None, 0, back, "no table of contents found: the whole text"))
+    elif first_start > 0:
         documents.append(Document(0, "front", "Front matter", None, None, 0, first_start, "before the first contents entry"))
     for n, (entry, start, index, how) in enumerate(placed):
         end = placed[n + 1][1] if n + 1 < len(placed) else back
