@@ -49,7 +49,7 @@ class Truth:
 
     def __init__(self, book: DegradedBook):
         self.book = book
-        self.tokens = []  # (paragraph, Token)
+        self.tokens = []  # (paragraph, WordSpan)
         starts: list[list[int]] = []
         base: list[int] = []
         for n, paragraph in enumerate(book.paragraphs):
