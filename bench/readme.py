@@ -31,7 +31,7 @@ RUNS: tuple[tuple[str, list[str]], ...] = (
     ("Per stage, warm and cold", ["bench/bench_stages.py"]),
     ("Batches", ["bench/bench_scaling.py", "--copies", "1", "10", "20"]),
     ("Against peers, on the real book", ["bench/peers.py"]),
-    ("The synthetic suite (exact truth)", ["bench/synthetic.py"]),
+    ("The synthetic suite (exact truth)", ["bench/bench_synthetic.py"]),
     ("Marks in the book's body", ["bench/scan_marks.py", "--quiet"]),
 )
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import dataclasses
+from collections import Counter
 from pathlib import Path
 
 import pytest
@@ -33,6 +34,7 @@ def table(name: str) -> list[dict[str, str]]:
 
 ERRORS = table("ocr_errors.tsv")
 KEEP = table("keep_tokens.tsv")
+OTHER_SCANS = table("other_scans.tsv")
 
 FIXED = {
     (284, "founded.in"), (499, "nota"), (950, "Ordzhonikdze"), (989, "the"), (1056, "proceeeded."),
@@ -177,7 +179,9 @@ def test_correct_ocr_words_corrects_nonword(text, expected, rule, config):
         ("the question ofthe foreign trade monopoly", "the question of the foreign trade monopoly"),
         ("to take a decision tothe effect that", "to take a decision to the effect that"),
         ("the apparatus andofthe state", "the apparatus and of the state"),
-        ("a redhot iron on the inkstand", "a redhot iron on the inkstand"),  # compounds of content words stay
+        ("a redhot iron on the inkstand", "a redhot iron on the inkstand"),  # compounds: rules/lexicon.txt, or no English pair
+        ("the position whichenabled him to select", "the position which enabled him to select"),
+        ("the bureaucrats in ourParty institutions", "the bureaucrats in our Party institutions"),
         ("the Azerbaidzhani,Turkestani, Georgian, or Ukrainian peasantry", "the Azerbaidzhani, Turkestani, Georgian, or Ukrainian peasantry"),
     ],
 )
@@ -350,6 +354,25 @@ def test_correct_ocr_words_uses_rules_lexicon(config):
     assert run("psychologists of the parlor type", config)[1:] == ([], ())
     out, changes, review = run("psychologists of the parlor type", bare)
     assert changes or review
+
+
+# --- other scans: the hand-checked table --------------------------------------------------------
+
+
+@pytest.mark.parametrize("row", OTHER_SCANS, ids=lambda r: f"{r['class']}:{r['input'][:40]}")
+def test_correct_ocr_words_hand_checked_other_scans(row, config):
+    """tests/data/other_scans.tsv: one sentence in, the hand-checked sentence out."""
+    bare = dataclasses.replace(config, archive_words=frozenset())  # the archive holds these letters: no leak
+    out, changes, _ = run(row["input"], bare)
+    assert out == row["expected"]
+    assert bool(changes) == (row["input"] != row["expected"])
+
+
+def test_correct_ocr_words_other_scans_table_covers_every_class():
+    outcomes = Counter((r["class"], r["outcome"].split(",")[0]) for r in OTHER_SCANS)
+    for kind in ("confusion", "odd_character", "real_word", "lost_space"):
+        assert outcomes[(kind, "fixed")] >= 20
+    assert len(OTHER_SCANS) >= 150
 
 
 # --- properties ------------------------------------------------------------------------------

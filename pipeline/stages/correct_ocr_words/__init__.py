@@ -61,7 +61,7 @@ from pipeline.stages.correct_ocr_words.broken_words import split_words
 from pipeline.stages.correct_ocr_words.candidates import glued_run
 from pipeline.stages.correct_ocr_words.decide import decide
 from pipeline.stages.correct_ocr_words.mixed import read_mixed
-from pipeline.stages.correct_ocr_words.real_words import real_word_decisions
+from pipeline.stages.correct_ocr_words.real_words import real_word_decisions, without_misreads
 from pipeline.stages.correct_ocr_words.tokens import GLUED, Token, tokenize
 from pipeline.stages.correct_ocr_words.vocabulary import book_words, build_lexicon, is_unknown
 
@@ -116,6 +116,10 @@ def _foreign(strange: list[bool], index: int) -> bool:
     return any(strange[i] for i in near if i != index)
 
 
+def _inside(start: int, spans: list[tuple[int, int]]) -> bool:
+    return any(a <= start < b for a, b in spans)
+
+
 def correct_paragraph(
     paragraph: Paragraph, tokens: list[Token], lexicon: Lexicon, config: Config
 ) -> tuple[Paragraph, list[Change], list[ReviewItem]]:
@@ -129,13 +133,14 @@ def correct_paragraph(
         tokens = tokenize(paragraph.text)
     mixed = read_mixed(paragraph.text, lexicon, config)
     spans = [(d.start, d.end) for d in mixed]
-    unknown = [is_unknown(t, lexicon) and not any(a <= t.start < b for a, b in spans) for t in tokens]
+    unknown = [is_unknown(t, lexicon) and not (spans and _inside(t.start, spans)) for t in tokens]
     nearby = frozenset(t.core.lower() for t, u in zip(tokens, unknown) if not u)
     joins = split_words(tokens, paragraph.text, lexicon, unknown)
     joined = {k for i in joins for k in (i, i + 1)}
-    free = [not u and i not in joined and not any(a <= t.start < b for a, b in spans) for i, (t, u) in enumerate(zip(tokens, unknown))]
-    for i in joins:
-        unknown[i] = unknown[i + 1] = False
+    free = [i not in joined and not (spans and _inside(t.start, spans)) for i, t in enumerate(tokens)]
+    real = real_word_decisions(tokens, lexicon, config, free)
+    decided = {d.start for d in real}
+    unknown = [u and i not in joined and t.start not in decided for i, (t, u) in enumerate(zip(tokens, unknown))]
     strange = [u and not (GLUED.match(t.core) or glued_run(t.core.lower(), lexicon)) for t, u in zip(tokens, unknown)]
     decisions = sorted(
         [
@@ -147,7 +152,7 @@ def correct_paragraph(
         ]
         + list(joins.values())
         + mixed
-        + real_word_decisions(tokens, lexicon, config, free),
+        + real,
         key=lambda d: d.start,
     )
     original, review, shift = paragraph, [], 0
@@ -167,6 +172,7 @@ def correct_ocr_words(book: Book, config: Config) -> tuple[Book, list[Change]]:
     """Correct the book's paragraphs; uncertain tokens go to ``book.review`` unchanged."""
     tokenized = [tokenize(paragraph.text) for paragraph in book.paragraphs]
     lexicon = build_lexicon(*book_words(tokenized), config)
+    lexicon = without_misreads(tokenized, lexicon, config)
     paragraphs, changes, review = [], [], []
     for paragraph, tokens in zip(book.paragraphs, tokenized):
         paragraph, paragraph_changes, paragraph_review = correct_paragraph(paragraph, tokens, lexicon, config)

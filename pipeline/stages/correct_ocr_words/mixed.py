@@ -12,10 +12,12 @@ acronyms and junk ("SE1", "8LL") all look alike:
 - the odd characters are those rules/ocr_confusions.tsv reads as a letter
   ("0" -> "o", "1" -> "l", "$" -> "s", "ı" -> "i"); at most ``MAX_ODD`` of
   them, and no more than the token has letters;
-- a token that opens with a digit ("1n") is read only before a word, after a
-  word or a sentence end, so a reference in a list ("Stalin, 1n, 5n") stays; one that opens with two
+- a short token that opens with a digit ("1n") is read only before a word,
+  after a word or a sentence end, so a reference in a list ("Stalin, 1n, 5n")
+  stays; one that opens with two
   digits is a number;
-- digits after a word ("speech1", "he1") are a note mark: left for a later stage;
+- digits after a word ("speech1", "he1") are a note mark, left for a later
+  stage, unless the reading is the commoner word ("genera1" -> "general");
 - a reading must be a word a correction may write (``Lexicon.target``).
 
 Readings compete in the noisy-channel manner of decide.py (the word's prior,
@@ -29,6 +31,7 @@ from __future__ import annotations
 
 import itertools
 from functools import cache
+from typing import Iterator
 
 import regex
 
@@ -39,6 +42,8 @@ from pipeline.stages.correct_ocr_words.vocabulary import Lexicon
 
 MAX_ODD = 3
 """At most this many odd characters in a token: more is junk, not a word."""
+SHORT = 3
+"""A token of at most this many characters that opens with a digit needs words around it."""
 MAX_READINGS = 64
 """At most this many readings of one token are looked up."""
 TRAILING_MARKS = "!|]"
@@ -49,10 +54,10 @@ INNER_CAPITALS = "IL"
 
 _INNER_CAPITAL = regex.compile(r"^\p{Lu}?\p{Ll}+[" + INNER_CAPITALS + r"]\p{Ll}+$")
 _NUMBER = regex.compile(r"^\d\d|^\d+(?:st|nd|rd|th|s|d)$")  # "1920s", "2nd", "149n"
-_TRAILING_DIGITS = regex.compile(r"\d+$")
+_TRAILING_DIGITS = regex.compile(r"[1-9]\d*$")  # a note number; "int0" is no note
 _CLOSE = regex.compile(r"[\s”’\"')\].,;:?]|$")
 _SENTENCE_END = regex.compile(r"(?:^|[.!?][”’\"')]*)\s*\Z")
-_PREV_WORD = regex.compile(r"(?<![\p{L}\p{N}.,;:!?)\]])(\p{L}+)[ ]\Z")
+_PREV_WORD = regex.compile(r"(?<![\p{L}\p{N}.,;:!?)\]])(\p{L}+)[”’\"']?[ ]\Z")
 _NEXT_WORD = regex.compile(r"[ ](\p{L}+)(?![\p{L}\p{N}])")
 
 
@@ -62,8 +67,13 @@ def odd_characters(config: Config) -> dict[str, tuple[str, ...]]:
     >>> odd_characters(Config(ocr_confusions=(("0", "o"), ("1", "l"), ("1", "I"), ("rn", "m"))))
     {'0': ('o',), '1': ('l', 'i')}
     """
+    return _odd_characters(config.ocr_confusions)
+
+
+@cache
+def _odd_characters(confusions: tuple[tuple[str, str], ...]) -> dict[str, tuple[str, ...]]:
     found: dict[str, list[str]] = {}
-    for seen, meant in config.ocr_confusions:
+    for seen, meant in confusions:
         if len(seen) == 1 and len(meant) == 1 and meant.isalpha() and (not seen.isalpha() or seen == "ı"):
             letters = found.setdefault(seen, [])
             if meant.lower() not in letters:
@@ -72,14 +82,31 @@ def odd_characters(config: Config) -> dict[str, tuple[str, ...]]:
 
 
 @cache
-def _run_pattern(odd: str) -> regex.Pattern:
-    """Runs of letters and ``odd`` characters at the start of a white-space token that hold at
-    least one odd character or inner capital: the lookahead keeps the search fast, as most words
-    have neither."""
+def _patterns(odd: str) -> tuple[regex.Pattern, regex.Pattern, regex.Pattern]:
+    """For the odd characters ``odd``: a hit (an odd character, or a capital inside
+    lower case), the run of letters and odd characters back from a hit, and a run at
+    the start of a white-space token."""
     chars = regex.escape(odd)
-    return regex.compile(
-        rf"(?<![^\s(\[“‘\"'])(?=[\p{{L}}{chars}]*?(?:[{chars}]|\p{{Ll}}[{INNER_CAPITALS}]))[\p{{L}}{chars}]+"
+    return (
+        regex.compile(rf"[{chars}]|(?<=\p{{Ll}})[{INNER_CAPITALS}]"),
+        regex.compile(rf"(?r)[\p{{L}}{chars}]*"),
+        regex.compile(rf"(?<![^\s(\[“‘\"'])[\p{{L}}{chars}]+"),
     )
+
+
+def _runs(text: str, odd: str) -> Iterator[regex.Match]:
+    """The runs of letters and odd characters that start a white-space token and hold an
+    odd character or an inner capital. Found from the hits, which are rare, rather than
+    by trying every word: most words have neither."""
+    hit, back, run = _patterns(odd)
+    last = -1
+    for found in hit.finditer(text):
+        if found.start() < last:
+            continue
+        match = run.match(text, back.match(text, 0, found.start()).start())
+        last = match.end() if match else found.end()
+        if match:
+            yield match
 
 
 def _readings(run: str, odd: dict[str, tuple[str, ...]]) -> list[tuple[str, str]]:
@@ -109,8 +136,15 @@ def _readable(run: str, odd: dict[str, tuple[str, ...]], lexicon: Lexicon) -> bo
         return False  # an acronym or junk: "SE1", "8LL"
     if _NUMBER.match(run):
         return False
+    return True
+
+
+def _note_mark(run: str, reading: str, lexicon: Lexicon) -> bool:
+    """Digits after a known word ("speech1") are a note mark, unless the reading is a
+    commoner word than the one before the digits ("genera1": "general"); "i5" is "is"."""
     digits = _TRAILING_DIGITS.search(run)
-    return not (digits and lexicon.known(run[: digits.start()].lower()))  # "speech1": a note mark
+    word = run[: digits.start()].lower() if digits else ""
+    return len(word) >= 2 and lexicon.known(word) and lexicon.english.get(reading, 0) <= lexicon.english.get(word, 0)
 
 
 def read_mixed(text: str, lexicon: Lexicon, config: Config) -> list[Decision]:
@@ -125,7 +159,7 @@ def read_mixed(text: str, lexicon: Lexicon, config: Config) -> list[Decision]:
     """
     odd = odd_characters(config)
     decisions = []
-    for match in _run_pattern("".join(sorted(odd))).finditer(text):
+    for match in _runs(text, "".join(sorted(odd))):
         run = match.group().rstrip(TRAILING_MARKS)
         start, end = match.start(), match.start() + len(run)
         if not run or not _CLOSE.match(text, end) or "://" in text[start : end + 3] or any(m in text[end : end + 1] for m in HYPHEN_MARKS):
@@ -135,7 +169,7 @@ def read_mixed(text: str, lexicon: Lexicon, config: Config) -> list[Decision]:
         prev = _PREV_WORD.search(text, 0, start)
         nxt = _NEXT_WORD.match(text, end)
         initial = bool(_SENTENCE_END.search(text, 0, start))
-        if run[0].isdigit() and not (nxt and (prev or initial)):
+        if run[0].isdigit() and len(run) <= SHORT and not (nxt and (prev or initial)):
             continue  # "1n" only between two words or opening a sentence: in a list it is a reference
         decision = _decide(run, start, end, initial, prev[1].lower() if prev else None, nxt[1].lower() if nxt else None, odd, lexicon)
         if decision:
@@ -147,7 +181,7 @@ def _decide(run: str, start: int, end: int, initial: bool, prev: str | None, nxt
     """The best reading that is a word, scored by prior and fit with the neighbours."""
     scored = []
     for reading, swaps in _readings(run, odd):
-        if not lexicon.target(reading):
+        if not lexicon.target(reading) or _note_mark(run, reading, lexicon):
             continue
         value = lexicon.prior(reading) * lexicon.fit(prev, reading) * lexicon.fit(reading, nxt)
         capital = run[0].isupper() if run[0].isalpha() and run[0] != "ı" else initial

@@ -16,6 +16,10 @@ rules/scannos.tsv's fixed rows (tor_for, arid_and), which still run first.
 
 from __future__ import annotations
 
+from collections import Counter
+from dataclasses import replace
+from functools import cache
+
 from pipeline.config import Config
 from pipeline.stages.correct_ocr_words.decide import ACCEPT, Decision
 from pipeline.stages.correct_ocr_words.tokens import Token
@@ -36,8 +40,13 @@ def real_word_readings(config: Config) -> dict[str, tuple[str, ...]]:
     >>> real_word_readings(Config(real_word_confusions=frozenset({("and", "arid"), ("head", "bead")})))["arid"]
     ('and',)
     """
+    return _real_word_readings(config.real_word_confusions)
+
+
+@cache
+def _real_word_readings(pairs: frozenset[tuple[str, str]]) -> dict[str, tuple[str, ...]]:
     found: dict[str, list[str]] = {}
-    for word, misread in sorted(config.real_word_confusions):
+    for word, misread in sorted(pairs):
         if word.isalpha() and misread.isalpha():
             found.setdefault(misread.lower(), []).append(word.lower())
     return {misread: tuple(words) for misread, words in found.items()}
@@ -53,8 +62,8 @@ def decide_real_word(token: Token, readings: tuple[str, ...], lexicon: Lexicon) 
     >>> token = tokenize("the bead of the party")[1]
     >>> decide_real_word(token, ("head",), lex).after
     'head'
-    >>> decide_real_word(tokenize("a bead of sweat")[1], ("head",), lex) is None
-    True
+    >>> decide_real_word(tokenize("a bead of sweat")[1], ("head",), lex).rule  # English alone only leans
+    'review'
     """
     if not (token.prev and token.next):
         return None
@@ -84,20 +93,44 @@ def _score(token: Token, word: str, seen: str, lexicon: Lexicon) -> tuple[float,
     neither) says nothing: both fit 1 there. Otherwise the printed word's pair
     gets the benefit of the doubt (an unlisted pair may be as good as the
     rarest listed one) and the reading's does not: doing no harm comes first.
+    The printed word's pairs are English's alone, and its count leaves itself
+    out: in the book its pairs and count may be its own misreads ("workers arid
+    peasants" twice); the reading is judged by English and the book.
     """
     fits, witnessed = [], False
     for a, b_read, b_seen, left in ((token.prev, word, seen, True), (token.next, word, seen, False)):
         pair_read, pair_seen = ((a, b_read), (a, b_seen)) if left else ((b_read, a), (b_seen, a))
-        if not (lexicon.witnessed(*pair_read) or lexicon.witnessed(*pair_seen, here=1)):
+        if not (lexicon.witnessed(*pair_read) or lexicon.witnessed(*pair_seen, book=False)):
             fits.append((1.0, 1.0))
         else:
-            fits.append((lexicon.fit(*pair_read), lexicon.fit(*pair_seen, here=1, benefit=True)))
+            fits.append((lexicon.fit(*pair_read), lexicon.fit(*pair_seen, book=False, benefit=True)))
             witnessed = True
     if not witnessed:
         return 0.0, 0.0, ((1.0, 1.0), (1.0, 1.0))
     value = lexicon.prior(word) * fits[0][0] * fits[1][0] * SLIP
     kept = lexicon.prior(seen, here=1) * fits[0][1] * fits[1][1]
     return value, kept, ((fits[0][0], fits[1][0]), (fits[0][1], fits[1][1]))
+
+
+def without_misreads(tokenized: list[list[Token]], lexicon: Lexicon, config: Config) -> Lexicon:
+    """The lexicon for the second pass: each listed misread's book count less its
+    confident corrections in a first pass over the whole book.
+
+    A misread word that the book prints often only because it is misread often
+    ("tie" for "the" on every page of a bad scan) must not vouch for itself;
+    what the first pass is sure of is taken out, and the second pass decides
+    with what is left (a noisy channel re-estimated on the book, in the manner
+    of Kernighan, Church and Gale).
+    """
+    readings = real_word_readings(config)
+    misread: Counter[str] = Counter()
+    for tokens in tokenized:
+        for token in tokens:
+            words = readings.get(token.core.lower()) if not token.skip and token.core.isalpha() else None
+            decision = decide_real_word(token, words, lexicon) if words else None
+            if decision and decision.after:
+                misread[token.core.lower()] += 1
+    return replace(lexicon, book=lexicon.book - misread) if misread else lexicon
 
 
 def real_word_decisions(tokens: list[Token], lexicon: Lexicon, config: Config, free: list[bool]) -> list[Decision]:
