@@ -12,11 +12,10 @@ folder (:mod:`pipeline.run.publish`), so two runs of one book never mix.
 
 from __future__ import annotations
 
+import json
 import time
 from dataclasses import asdict, dataclass, field, replace
-from typing import Any, Callable
-
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, Callable
 
 from pipeline.config import Config
 from pipeline.reader import InputError, read_book
@@ -136,7 +135,8 @@ def clean_book(job: Job, options: RunOptions, config: Config, hooks: Hooks = Hoo
             from pipeline.verification import check
 
             result = run_stages(step("read_book", read_book, job.path), config, options.skip, step=step)
-            verification = step("verify_against_archive", check, result, config)
+            key = json.dumps(decision.key.to_dict(), sort_keys=True) if decision.key else None
+            verification = step("verify_against_archive", check, result, config, key)
             result = replace(result, snapshots=(), source=None)  # only the check reads them: free them before rendering
             files = render(result, verification)
             if hooks.on_rendered is not None:
