@@ -13,9 +13,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+import regex
+
 OPENING = {"“": "”", "‘": "’"}
 CLOSING = {"”": "“", "’": "‘"}
 QUOTES = frozenset("“”‘’")
+_QUOTE = regex.compile("[“”‘’]")
 
 
 def is_apostrophe(text: str, at: int, single_open: bool) -> bool:
@@ -70,8 +73,8 @@ def pair_quotes(text: str, end: int | None = None) -> Pairing:
     pairs: list[tuple[int, int]] = []
     stray: list[int] = []
     crossed: list[int] = []
-    for at in range(end):
-        c = text[at]
+    for m in _QUOTE.finditer(text, 0, end):
+        c, at = m[0], m.start()
         if c in OPENING:
             stack.append((c, at))
         elif c == "”" or (c == "’" and not is_apostrophe(text, at, any(o == "‘" for o, _ in stack))):
@@ -93,8 +96,8 @@ def open_quotes(text: str, end: int) -> str:
     '“'
     """
     stack: list[str] = []
-    for at in range(end):
-        c = text[at]
+    for m in _QUOTE.finditer(text, 0, end):
+        c, at = m[0], m.start()
         if c in OPENING:
             stack.append(c)
         elif stack and (c == "”" or (c == "’" and not is_apostrophe(text, at, "‘" in stack))):

@@ -56,3 +56,27 @@ def test_repair_punctuation_leaves_a_possible_note_mark_to_split_documents(clean
 def test_repair_punctuation_reviews_quotes_it_cannot_pair(cleaned):
     item = next(r for r in cleaned.book.review if r.stage == "repair_punctuation" and r.line == 2689)
     assert item.token == "‘" and item.page == 55 and "left as printed" in item.reason
+
+
+@pytest.mark.parametrize("line, rule, before, after", [
+    (2791, "speck", "g K.", "K."),  # the raw line reads "g K. Radek": a speck before the signature
+    (3599, "speck", "delay. a", "delay.”"),  # "lay. a" ends the raw line, the quotation is open: its closing mark
+    (6447, "speck", "republics .", "republics"),  # the raw line opens ". will be regarded"
+    (4188, "ellipsis", ".. .", ". . ."), (5356, "ellipsis", "brick... .", "brick. . . ."),
+])
+def test_repair_punctuation_takes_out_specks_and_mends_ellipses(line, rule, before, after, cleaned):
+    change = next(c for c in cleaned.changes if c.rule == rule and c.line == line)
+    assert (change.before, change.after) == (before, after)
+
+
+def test_repair_punctuation_keeps_a_signature_its_own_paragraph(cleaned):
+    """The speck "g" before "K. Radek" once glued the signature to the paragraph above, and "delay. a" the next one."""
+    texts = [p.text for p in cleaned.book.paragraphs]
+    radek = texts.index("K. Radek")
+    assert texts[radek - 1].endswith("as a topical slogan.") and texts[radek + 1] == "December 25, 1927"
+    delay = next(i for i, t in enumerate(texts) if t.endswith("we shall respond without wavering or delay.”"))
+    assert texts[delay + 1].startswith("The bureaucratic faction")
+
+
+def test_repair_punctuation_writes_ellipses_the_books_way(text):
+    assert not regex.search(r"(?<!\.)\.\.|\. \.\.|\.\. \.", text)

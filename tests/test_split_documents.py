@@ -138,7 +138,7 @@ def test_split_documents_note_links_agree_with_the_hand_checked_table(full):
         (2256, "Dzhugashvili,!°", "Dzhugashvili,[^10]", 10), (3194, "Kamenev?", "Kamenev[^2]", 2),
         (2379, "congress.”!4", "congress.”[^14]", 14), (2460, "subsequently.'5", "subsequently.[^15]", 15),
         (6316, "1956.'", "1956.[^1]", 1),  # after a year: not part of the number
-        (2589, "Radek... 17", "Radek...[^17]", 17), (6950, "Mussavatists, °", "Mussavatists,[^9]", 9),  # set apart
+        (2589, ". 17", ".[^17]", 17), (6950, "Mussavatists, °", "Mussavatists,[^9]", 9),  # set apart
         (6625, "understood?®", "understood?[^5]", 5),  # the question keeps its mark
         (2060, "congress.’", "congress.”[^6]", 6), (2308, "Better.’", "Better.”[^12]", 12),  # ” and number read as ’
         (6005, "request‘", "request[^4]", 4), (5208, "group,’", "group,[^7]", 7),  # a quote mark that pairs with nothing

@@ -8,6 +8,10 @@ own habits from its unbroken text before it changes anything:
   they" -> "importantly—they"); ``dash_spacing`` closes up a dash spaced on
   one side only inside a line ("Samizdat— Voices"). A book that sets its
   dashes spaced keeps its spaces.
+- ``speck``, ``space_before_punctuation``, ``space_before_quote``,
+  ``ellipsis``: a lone letter or mark at a line's edge between sentences or
+  words, a space before , ; : ? !, an opening quote glued to a word, an
+  ellipsis not written the book's way (see :mod:`.specks`).
 - ``quote_pairing``: a run of quotation marks that doubles or mixes them
   (‘‘Trotskyism.”), a ’ read for ”, a stray ’ after a closing quote,
   read as the paragraph's pairing needs (see :mod:`.quotes`); what the
@@ -31,18 +35,21 @@ from pipeline.config import Config
 from pipeline.model import Book, Change, ReviewItem
 from pipeline.stages.repair_punctuation.dashes import close_up_dashes, dash_style
 from pipeline.stages.repair_punctuation.quotes import repair_quotes
+from pipeline.stages.repair_punctuation.specks import ellipsis_style, repair_specks
 
 STAGE = "repair_punctuation"
 
 
 def repair_punctuation(book: Book, config: Config) -> tuple[Book, list[Change]]:
     """Repair the marks of every paragraph, learning the book's habits first."""
-    style = dash_style(book.paragraphs)
+    style, dots = dash_style(book.paragraphs), ellipsis_style(book.paragraphs)
     paragraphs = list(book.paragraphs)
     changes: list[Change] = []
     review: list[ReviewItem] = []
     for i, p in enumerate(paragraphs):
         p, done = close_up_dashes(p, style, STAGE)
+        changes.extend(done)
+        p, done = repair_specks(p, dots, STAGE)
         changes.extend(done)
         next_text = paragraphs[i + 1].text if i + 1 < len(paragraphs) else ""
         p, done, doubts = repair_quotes(p, next_text, STAGE)

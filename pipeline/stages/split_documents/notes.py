@@ -30,7 +30,7 @@ _MARK = regex.compile(
 )
 _ABBREVIATION = regex.compile(r"(?<![\p{L}.])(?:etc|e\.g|i\.e|viz|cf)\.$", regex.IGNORECASE)
 # A number set apart at a paragraph's end after an ellipsis or a closing quote: "remark from Radek... 17".
-_LOOSE_MARK = regex.compile(r"(?<=(?:\.\.\.|[”’]) )(?P<mark>\d{1,2})\s*$")
+_LOOSE_MARK = regex.compile(r"(?<=(?:\.\.\.|\. \. \.|[”’]) )(?P<mark>\d{1,2})\s*$")
 # Junk no text has, set apart by a space: "Comrade Lenin’s ë which", "Mussavatists, ° and".
 _SPACED_JUNK = regex.compile(r"(?<=[\p{L}\p{P}] )(?P<mark>[°®ë]{1,2})(?=\s|$)")
 
