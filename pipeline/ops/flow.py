@@ -211,7 +211,7 @@ def clean_raw(
         rules_dir: The rules folder; empty for the project's rules/.
         archive_dir: The archive transcriptions to check against; empty for none.
         skip: Stages not to run (repair_unicode, remove_page_furniture, rebuild_paragraphs,
-            join_hyphenated_words, correct_ocr_words, split_documents).
+            join_hyphenated_words, correct_ocr_words, split_documents, apply_review_decisions).
         force: Clean every book again even if its cache key is unchanged.
     """
     if os.environ.get(IGNORE_SIGINT) and _in_main_thread():

@@ -21,6 +21,7 @@ from typing import Callable, Iterable, Literal
 
 from pipeline.config import Config
 from pipeline.model import Book, Change
+from pipeline.stages.apply_review_decisions import apply_review_decisions
 from pipeline.stages.correct_ocr_words import correct_ocr_words
 from pipeline.stages.join_hyphenated_words import join_hyphenated_words
 from pipeline.stages.rebuild_paragraphs import rebuild_paragraphs
@@ -50,6 +51,7 @@ STAGES: dict[str, Stage] = {
     "join_hyphenated_words": Stage(join_hyphenated_words, "paragraphs"),
     "correct_ocr_words": Stage(correct_ocr_words, "paragraphs"),
     "split_documents": Stage(split_documents, "paragraphs"),
+    "apply_review_decisions": Stage(apply_review_decisions, "paragraphs"),
 }
 
 
