@@ -165,7 +165,7 @@ def render_document(book: Book, d: Document) -> str:
 
 def _title_block(book: Book) -> list[str]:
     info = book.info
-    blocks = [f"# {info.title or book.name}"]
+    blocks = [f"# {info.title}"] if info.title else []  # no title read: none invented
     if info.authors:
         blocks.append(f"**{' and '.join(info.authors)}**")
     facts = [f"Edited by {info.editor}" if info.editor else "",
