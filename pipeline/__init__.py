@@ -15,7 +15,7 @@ layers below it (no import points up):
     stages/                  the registry STAGES and run_stages; one module or subpackage per stage:
                              repair_unicode, remove_page_furniture, rebuild_paragraphs,
                              join_hyphenated_words, correct_ocr_words, repair_punctuation,
-                             split_documents
+                             split_documents, apply_review_decisions
     rules/                   rules/*.tsv and <book>.toml read into a Config, every problem at FILE:LINE
     reader.py, lexicon.py, spelling.py, config.py, model.py, locations.py
                              the vocabulary everything shares: the Book model and Change record,

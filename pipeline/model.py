@@ -230,6 +230,8 @@ class Book:
     warnings: tuple[str, ...] = ()
     info: BookInfo = BookInfo()
     index: tuple[IndexEntry, ...] = ()
+    closed: tuple[tuple[str, int, str], ...] = ()
+    """Review rows (stage, line, token) a reviewer has decided (rules/review_decisions.tsv)."""
 
     def evolve(self, **changes) -> Book:
         """Return a copy with some fields replaced (stages never mutate a book)."""

@@ -84,6 +84,8 @@ def outcome(row: dict[str, str], before: Result, after: Result) -> str:
         return "absent"
     at = min(found, key=lambda o: abs(o - offset))
     left, right = text[max(0, at - 6) : at], text[at + len(row["ocr"]) : at + len(row["ocr"]) + 6]
+    if any(c.rule == "reviewer" and c.line == line and row["ocr"] in c.before for c in after.changes):
+        return "review"  # listed for review, then decided by a reviewer (rules/review_decisions.tsv)
     if left + row["correct"] + right in now:
         return "fixed"
     if left + row["ocr"] + right in now:

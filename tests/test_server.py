@@ -131,6 +131,7 @@ def test_server_run_reports_to_it_with_a_task_run_per_stage_and_artifacts(prefec
     by_key = {a["key"]: a for a in artifacts}
     assert by_key["stats-cut"]["type"] == "markdown" and "paragraphs" in by_key["stats-cut"]["data"]
     assert by_key["clean-raw-summary"]["type"] == "table"
+    assert by_key["review-cut"]["type"] == "table"  # the open review rows
     assert by_key["clean-raw-progress"]["type"] == "progress" and by_key["clean-raw-progress"]["data"] == 100.0
     batch_run = api(prefect_server, f"/flow_runs/{parent_task['flow_run_id']}")
     assert batch_run["state_type"] == "COMPLETED"

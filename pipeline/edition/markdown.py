@@ -165,7 +165,7 @@ def render_document(book: Book, d: Document) -> str:
 
 def _title_block(book: Book) -> list[str]:
     info = book.info
-    blocks = [f"# {info.title or book.name}"]
+    blocks = [f"# {info.title}"] if info.title else []  # no title read: none invented
     if info.authors:
         blocks.append(f"**{' and '.join(info.authors)}**")
     facts = [f"Edited by {info.editor}" if info.editor else "",
@@ -177,12 +177,13 @@ def _title_block(book: Book) -> list[str]:
 
 
 def _front_blocks(book: Book, d: Document) -> list[str]:
-    """The printed contents; the title and copyright pages are the title block (and the front matter's file)."""
+    """The printed contents; the title and copyright pages are the title block (and the front matter's file).
+    Without a contents page, the front matter as it stands."""
     body = body_indexes(d)
     contents = next((k for k, i in enumerate(body) if book.paragraphs[i].text.strip().lower() == "contents"), None)
     pointer = f"*The title and copyright pages as scanned: {document_file(d)}.*"
-    if contents is None:
-        return [pointer]
+    if contents is None:  # no contents page: what comes before the first document is text of its own
+        return [book.paragraphs[i].text for i in body]
     return [pointer, "## Contents"] + [book.paragraphs[i].text for i in body[contents + 1 :]]
 
 

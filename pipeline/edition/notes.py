@@ -36,23 +36,63 @@ def relabel(text: str, part: str | None) -> str:
     return REFERENCE.sub(lambda m: f"[^{label(part, int(m[1]))}]", text)
 
 
+def _text_in(book: Book, number: int, after_line: int | None = None, before_line: int | None = None) -> int:
+    """How much body text (characters) a document has after one raw line and before another."""
+    d = book.documents[number]
+    return sum(
+        len(p.text)
+        for p in book.paragraphs[d.first : d.end]
+        if (after_line is None or p.lines[-1] > after_line) and (before_line is None or p.lines[0] < before_line)
+    )
+
+
 def notes_by_document(book: Book) -> dict[int, list[tuple[NoteEntry, bool]]]:
     """Document number -> its notes in order, each with True if its reference was found in the text.
 
     A note with no reference goes to the document its previous and next
-    linked notes share; between two documents it goes with the previous one
-    (a part's notes follow its documents in order).
+    linked notes share. Otherwise the lost marks of a run of unlinked notes
+    stand, in order, between the previous mark (or the part's start) and the
+    next (or the part's end): the j-th of k is placed at j/(k+1) of that
+    stretch of text, in the document found there. Part VI note 7, signed
+    "L.T.", so falls in Trotsky's article rather than in the two-line end of
+    the letter before it. It is a guess, and its entry says the mark was not found.
     """
     placed: dict[int, list[tuple[NoteEntry, bool]]] = defaultdict(list)
     for notes_doc in (d for d in book.documents if d.kind == "notes"):
         entries = list(notes_doc.notes)
-        for k, entry in enumerate(entries):
-            if entry.document is not None:
-                placed[entry.document].append((entry, entry.linked_line is not None))
+        citing = [d.number for d in book.documents if d.part == notes_doc.part and d.kind != "notes"]
+        k = 0
+        while k < len(entries):
+            if entries[k].document is not None:
+                placed[entries[k].document].append((entries[k], entries[k].linked_line is not None))
+                k += 1
                 continue
-            before = next((e.document for e in reversed(entries[:k]) if e.document is not None), None)
-            after = next((e.document for e in entries[k + 1 :] if e.document is not None), None)
-            home = before if before is not None else after
-            if home is not None:
-                placed[home].append((entry, False))
+            run_end = next((j for j in range(k, len(entries)) if entries[j].document is not None), len(entries))
+            before = entries[k - 1] if k else None
+            after = entries[run_end] if run_end < len(entries) else None
+            for j, entry in enumerate(entries[k:run_end], start=1):
+                home = _home(book, citing, before, after, j / (run_end - k + 1))
+                if home is not None:
+                    placed[home].append((entry, False))
+            k = run_end
     return {number: sorted(notes, key=lambda pair: pair[0].number) for number, notes in placed.items()}
+
+
+def _home(book: Book, citing: list[int], before: NoteEntry | None, after: NoteEntry | None, share: float) -> int | None:
+    """The document at ``share`` of the text between two linked notes' marks (or the part's ends)."""
+    if not citing:
+        return None
+    first = before.document if before else citing[0]
+    last = after.document if after else citing[-1]
+    stretch = []
+    for n in (c for c in citing if first <= c <= last):
+        size = _text_in(book, n, after_line=before.linked_line if before and n == first else None,
+                        before_line=after.linked_line if after and n == last else None)
+        stretch.append((n, size))
+    total = sum(size for _, size in stretch)
+    position = total * share
+    for n, size in stretch:
+        if position <= size:
+            return n
+        position -= size
+    return stretch[-1][0]

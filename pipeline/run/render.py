@@ -23,6 +23,7 @@ from __future__ import annotations
 import hashlib
 import json
 from collections import Counter
+from dataclasses import replace
 
 import regex
 
@@ -30,7 +31,7 @@ from pipeline import __version__
 from pipeline.edition.index import render_index_json, render_index_markdown
 from pipeline.edition.tei import render_tei
 from pipeline.edition.markdown import body_paragraphs, document_file, document_meta, document_pages, render_book, render_document
-from pipeline.model import Book, Change
+from pipeline.model import Book, Change, ReviewItem
 from pipeline.stages import Result
 from pipeline.verification import Verification, to_html, to_json, to_markdown
 
@@ -74,8 +75,39 @@ def _cell(value) -> str:
     return str(value if value is not None else "").replace("\t", " ").replace("\n", " ")
 
 
+CONTEXT_WORDS = 8
+"""Whole words of context on each side of a review row's token."""
+
+
+def placed(book: Book, item: ReviewItem) -> ReviewItem:
+    """A review row with its printed page and a context of whole words read from the text where its token stands.
+
+    Stages give a context cut at a fixed width (often mid-word) and notes no
+    page; the paragraph holding the row's raw line gives both.
+    """
+    home = next((p for p in book.paragraphs if item.line in p.lines), None)
+    if home is None:
+        return item
+    k = home.lines.index(item.line)
+    page = item.page if item.page is not None else home.line_pages[k]
+    at = home.text.find(item.token, home.starts[k]) if item.token else -1
+    if at < 0:
+        return replace(item, page=page)
+    before = home.text[:at].split()[-CONTEXT_WORDS:]
+    after = home.text[at + len(item.token) :].split()[:CONTEXT_WORDS]
+    # The token itself may sit inside a longer printed word; show that word whole.
+    left = regex.search(r"\S*$", home.text[:at])[0]
+    right = regex.match(r"\S*", home.text[at + len(item.token) :])[0]
+    if left:
+        before = before[:-1]
+    if right:
+        after = after[1:]
+    context = " ".join([*before, f"{left}{item.token}{right}", *after])
+    return replace(item, page=page, context=context)
+
+
 def render_review(items) -> str:
-    """The review list as TSV with a header, one row per undecided case."""
+    """The review list as TSV with a header, one row per case still open."""
     header = "stage\tpage\tline\ttoken\tcandidates\tcontext\treason\n"
     return header + "".join(
         "\t".join(_cell(v) for v in (r.stage, r.page, r.line, r.token, " | ".join(r.candidates), r.context, r.reason))
@@ -118,6 +150,7 @@ def stats(result: Result) -> dict:
             "start_in_lower_case": lower,
         },
         "review_items": len(book.review),
+        "review_decided": len(book.closed),
         "front_and_back_matter": [
             {"document": d.number, "title": d.title, "confidence": d.confidence, "found_by": d.evidence,
              "provenance_lines": [book.paragraphs[i].lines[0] for i in d.source_paragraphs],
@@ -173,7 +206,9 @@ def render_verification(verification: Verification | None, book: Book) -> dict[s
 
 def render(result: Result, verification: Verification | None = None) -> dict[str, str]:
     """All output files of one book, by file name (relative to clean/<book>/)."""
-    review = result.book.review + (verification.review if verification else ())
+    closed = set(result.book.closed)
+    later = tuple(r for r in (verification.review if verification else ()) if (r.stage, r.line, r.token) not in closed)
+    review = tuple(placed(result.book, r) for r in result.book.review + later)
     files = {document_file(d): render_document(result.book, d) for d in result.book.documents}
     files |= render_verification(verification, result.book) | {
         "book.md": render_book(result.book),

@@ -59,6 +59,7 @@ STAGES: dict[str, Stage] = {
         Stage("correct_ocr_words", "paragraphs"),
         Stage("repair_punctuation", "paragraphs"),
         Stage("split_documents", "paragraphs"),
+        Stage("apply_review_decisions", "paragraphs"),
     )
 }
 

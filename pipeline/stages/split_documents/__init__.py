@@ -56,16 +56,20 @@ COMMON_WORD = 20
 
 _CITATION = regex.compile(r"^[\[{(|].*(?:Collected Works|Papers|pp?\.\s*\d|Speaks|vol\.)", regex.IGNORECASE)
 _MONTHS = "January|February|March|April|May|June|July|August|September|October|November|December"
-_DATE = regex.compile(rf"\b(?P<month>{_MONTHS})\s+(?P<day>\d{{1,2}}),\s*(?P<year>1[89]\d\d)\b")
-_DATELINE = regex.compile(rf"^\W*(?:[\p{{L}}.]+:\s*)?(?:{_MONTHS})\s+\d{{1,2}},\s*\d{{4}}\W*$")
+_DATE = regex.compile(rf"\b(?P<month>{_MONTHS})\s+(?P<day>\d{{1,2}})(?:,\s*|\s+\[)(?P<year>1[89]\d\d)\b")
+_DATELINE = regex.compile(rf"^\W*(?:[\p{{L}}.]+:\s*)?(?:{_MONTHS})\s+\d{{1,2}}(?:,\s*|\s+\[)\d{{4}}\W*$")
+LONG_DOCUMENT = 60
+"""In a document of more paragraphs than this (an article), a dateline in the middle dates a letter it
+quotes; only datelines among its first and last :data:`DATED_EDGE` paragraphs date the document."""
+DATED_EDGE = 5
 _PART_HEADING = regex.compile(r"^part\s+(?P<roman>[IVXL]+)$", regex.IGNORECASE)
 
 
 def iso_dates(text: str) -> list[str]:
     """Dates written "December 23, 1922" in the text, as ISO strings.
 
-    >>> iso_dates("Taken down by M.V. December 23, 1922; [March 2, 1923]")
-    ['1922-12-23', '1923-03-02']
+    >>> iso_dates("Taken down by M.V. December 23, 1922; [March 2, 1923]; September 29 [1922]")
+    ['1922-12-23', '1923-03-02', '1922-09-29']
     """
     months = _MONTHS.split("|")
     return [
@@ -195,7 +199,10 @@ def _with_metadata(document: Document, paragraphs: Sequence[Paragraph]) -> Docum
     source.sort()
     dates = []
     if document.kind in ("document", "intro"):
-        for p in paragraphs[document.first : document.end]:
+        span = range(document.first, document.end)
+        if len(span) > LONG_DOCUMENT:
+            span = [*span[:DATED_EDGE], *span[-DATED_EDGE:]]
+        for p in (paragraphs[i] for i in span):
             if p.standalone or _DATELINE.match(p.text):
                 dates.extend(iso_dates(p.text))
     return Document(
@@ -292,7 +299,7 @@ def split_documents(book: Book, config: Config) -> tuple[Book, list[Change]]:
     page_of = {n: page for p in paragraphs for n, page in zip(p.lines, p.line_pages)}
     review = tuple(
         ReviewItem(STAGE, e.linked_line or e.line, page_of.get(e.linked_line or e.line), f"note {e.number}", (),
-                   e.text[:80], f"Part {d.part}: {e.evidence}")
+                   " ".join(e.text.split()[:14]), f"Part {d.part}: {e.evidence}")
         for d in final
         for e in d.notes
         if not e.certain
