@@ -260,3 +260,8 @@ def test_split_documents_finds_the_heading_paragraphs(full, number, part, headin
     d = full.book.documents[number]
     assert [full.book.paragraphs[i].text for i in d.part_heading] == part
     assert [full.book.paragraphs[i].text for i in d.heading] == heading
+
+
+def test_split_documents_says_when_the_contents_page_number_is_unreadable(full):
+    notes_iv = full.book.documents[17]  # the contents line reads "Notes to Part IV eel"
+    assert notes_iv.toc_page is None and notes_iv.evidence.startswith("contents page printed 'eel', unreadable")

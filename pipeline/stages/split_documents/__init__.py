@@ -125,7 +125,8 @@ def find_documents(book: Book, config: Config) -> tuple[list[Document], list[str
             start = _with_dateline(paragraphs, index, previous)
             if entry.part and (not placed or placed[-1][0].part != entry.part):
                 start = _with_part_heading(paragraphs, start, previous, entry)
-            how = f"contents p. {entry.page}, heading match {score:.0f}" + (", with its dateline" if start < index else "")
+            where = f"p. {entry.page}" if entry.page is not None else f"page printed {entry.printed_page!r}, unreadable"
+            how = f"contents {where}, heading match {score:.0f}" + (", with its dateline" if start < index else "")
             placed.append((entry, start, index, how))
     else:
         warnings.append(f"{book.name}: no contents page; documents cut at part headings")

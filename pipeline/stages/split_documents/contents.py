@@ -40,6 +40,8 @@ class Entry:
     page: int | None
     kind: str  # intro, document, notes, bio, index, back
     part_title: str | None = None
+    printed_page: str | None = None
+    """The page as the contents line prints it, when it is no number ("eel")."""
 
 
 def paragraph_lines(p: Paragraph) -> list[str]:
@@ -105,10 +107,11 @@ def parse_contents(paragraphs: Sequence[Paragraph]) -> list[Entry]:
             if head["page"]:
                 entries.append(Entry(part_title or "Introduction", None, part, int(head["page"]), "intro", part_title))
             continue
-        page = None
+        page, printed = None, None
         tail = _PAGE.search(text)
         if tail and (tail["page"].isdigit() or not regex.search(r"\p{Lu}", tail["page"])):
             page = int(tail["page"]) if tail["page"].isdigit() else None
+            printed = None if page is not None else tail["page"]
             text = text[: tail.start()]
         author_match = _AUTHOR.search(text)
         author = author_match["author"].strip() if author_match else None
@@ -117,7 +120,7 @@ def parse_contents(paragraphs: Sequence[Paragraph]) -> list[Entry]:
         in_part = None if _BACK.match(title.strip()) else part
         if kind == "notes":
             title = f"Notes to Part {part}" if part else title  # the printed part number may be a misprint
-        entries.append(Entry(title.strip(), author, in_part, page, kind, part_title if in_part else None))
+        entries.append(Entry(title.strip(), author, in_part, page, kind, part_title if in_part else None, printed))
     return entries
 
 
