@@ -10,7 +10,8 @@ layers below it (no import points up):
                              sequence: decide, read, stages, verify, render, publish), batch, cache,
                              render (the output files), publish (whole-folder swap, per-book lock)
     edition/                 the finished book presented: book.md (headings, footnotes), the index, TEI
-    changelog/               the log read back: replay (the log reproduces the clean text), explain ("why")
+    changelog/               the log read back: replay (the log reproduces the clean text), explain ("why"),
+                             decide ("review": answers to review.tsv into rules/review_decisions.tsv)
     verification/            the check against the archive transcriptions (a yardstick, never a source)
     stages/                  the registry STAGES and run_stages; one module or subpackage per stage:
                              repair_unicode, remove_page_furniture, rebuild_paragraphs,

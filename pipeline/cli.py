@@ -326,6 +326,54 @@ def why(
         typer.echo(f"\n... {len(findings) - len(shown)} more; --limit 0 shows all, --page/--line narrow it.")
 
 
+@app.command()
+def review(
+    book: Annotated[Optional[str], typer.Option(help="Book folder under OUT; default: the only one")] = None,
+    out: Annotated[Path, typer.Option(help="Output folder the books were cleaned into")] = CLEAN_DIR,
+    rules: Annotated[Path, typer.Option(help="Rules folder whose review_decisions.tsv gets the answers")] = RULES_DIR,
+) -> None:
+    """Answer the open rows of review.tsv one by one; the answers go into RULES/review_decisions.tsv.
+
+    For each row: a accept (its first candidate, or confirm), r reject (keep
+    as printed), e edit (type the right text), s skip, q stop. The next run,
+    scheduled ones included, applies the answers as logged changes (rule
+    reviewer) and asks only what is still open.
+
+    Example: python -m pipeline review
+    """
+    from pipeline.changelog.decide import ANSWERS, append, decided, decision_line, open_rows
+    from pipeline.changelog.explain import ExplainError, book_folder
+
+    try:
+        folder = book_folder(out, book)
+        rows = open_rows(folder)
+    except ExplainError as exc:
+        fail(str(exc))
+        raise typer.Exit(2)
+    done = decided(rules, folder.name)
+    rows = [r for r in rows if (r["stage"], r["line"], r["token"]) not in done]
+    typer.echo(f"{folder.name}: {len(rows)} open row(s)")
+    answers = []
+    for n, row in enumerate(rows, start=1):
+        typer.echo(f"\n[{n}/{len(rows)}] p. {row['page'] or '?'}, raw line {row['line']}, {row['stage']}: {row['token']!r}")
+        typer.echo(f"  context:    {row['context']}")
+        typer.echo(f"  candidates: {row['candidates'] or '-'}")
+        typer.echo(f"  why asked:  {row['reason']}")
+        key = typer.prompt("  a accept, r reject, e edit, s skip, q stop", default="s").strip().lower()[:1]
+        if key == "q":
+            break
+        if key not in ANSWERS:
+            continue
+        text = typer.prompt("  right text") if key == "e" else ""
+        note = typer.prompt("  note (why)", default="", show_default=False)
+        answers.append(decision_line(folder.name, row, ANSWERS[key], text, note))
+    if answers:
+        path = append(rules, answers)
+        typer.echo(f"\n{len(answers)} answer(s) written to {path}; `python -m pipeline run` applies them.")
+    else:
+        typer.echo("\nno answers written.")
+
+
 @server_app.command("start")
 def server_start(
     port: Annotated[int, typer.Option(help="Port on 127.0.0.1")] = server.DEFAULT_PORT,
