@@ -32,7 +32,8 @@ RUNS: tuple[tuple[str, list[str]], ...] = (
     ("Batches", ["bench/bench_scaling.py", "--copies", "1", "10", "20"]),
     ("Against peers, on the real book", ["bench/peers.py"]),
     ("The synthetic suite (exact truth)", ["bench/bench_synthetic.py"]),
-    ("Marks in the book's body", ["bench/scan_marks.py", "--quiet"]),
+    ("Marks in the book's body, at the start of this round (5876239) and now",
+     ["bench/scan_marks.py", "--quiet", "--before", "5876239"]),
 )
 
 
