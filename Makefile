@@ -2,6 +2,7 @@
 # and `make test` (set up, run the tests). Set-up is a project-local .venv with
 # the pinned versions of constraints.txt; it is redone when either file changes.
 
+PYTHON ?= python3  # any of 3.11, 3.12, 3.13: make run PYTHON=python3.13
 VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
@@ -9,7 +10,7 @@ STAMP := $(VENV)/.installed
 .PHONY: run test test-fast bench server-start server-stop serve
 
 $(STAMP): pyproject.toml constraints.txt
-	python3 -m venv $(VENV)
+	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
 	$(PY) -m pip install --quiet -c constraints.txt -e '.[test]'
 	touch $(STAMP)
@@ -18,12 +19,13 @@ run: $(STAMP)
 	$(PY) -m pipeline run
 
 test: $(STAMP)
-	$(PY) -m pytest -q
+	$(PY) -m pytest -q -n 2 --dist loadfile
 
 test-fast: $(STAMP)
 	$(PY) -m pytest -q -m "not prefect"
 
 bench: $(STAMP)
+	$(PY) bench/whole_job.py
 	$(PY) bench/bench_stages.py
 
 # The dashboard: a local Prefect server on http://127.0.0.1:4200 (SQLite under .prefect/);

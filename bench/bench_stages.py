@@ -38,7 +38,7 @@ from pipeline.stages import run_stages
 import pipeline.spelling as spelling
 if len(sys.argv) > 2:  # an empty cache folder: the index is built as on a first run
     from pathlib import Path
-    spelling.cache_file = lambda: Path(sys.argv[2]) / "index.pickle"
+    spelling.cache_file = lambda: Path(sys.argv[2]) / "index.sqlite3"
 t1 = time.perf_counter()
 config = load_config()
 result = run_stages(read_book(sys.argv[1]), config)

@@ -14,18 +14,18 @@ Examples::
 
 from __future__ import annotations
 
-import logging
 import os
 import sys
+import time
 from pathlib import Path
 from typing import Annotated, Optional
 
 import typer
 
 from pipeline import __version__
-from pipeline.changelog.explain import ExplainError, book_folder, explain, occurrences
-from pipeline.locations import ARCHIVE_DIR, CLEAN_DIR, PREFECT_HOME, RAW_GLOB, RULES_DIR
+from pipeline.locations import ARCHIVE_DIR, CLEAN_DIR, RAW_GLOB, RULES_DIR
 from pipeline.ops import server
+from pipeline.ops.environment import connect_to_server, dask_reachable, log_runs_to_file, prefect_home
 from pipeline.ops.server import ServerError
 from pipeline.reader import InputError
 from pipeline.rules import RulesError, load_config
@@ -43,7 +43,6 @@ server_app = typer.Typer(
     help="Start, stop or check the local Prefect server that keeps the dashboard (http://127.0.0.1:4200).",
 )
 app.add_typer(server_app, name="server")
-RUN_LOG = "pipeline-runs.log"
 """Prefect's full log of the runs started from this command line (tracebacks included), under PREFECT_HOME."""
 
 
@@ -58,48 +57,6 @@ def main(
     version: Annotated[bool, typer.Option("--version", callback=_version, is_eager=True, help="Print the version and exit")] = False,
 ) -> None:
     """Clean the OCR text of scanned books: raw/ in, clean/ out, every edit logged."""
-
-
-def prefect_home() -> Path:
-    """Where Prefect keeps its database and our server's pid/status files: $PREFECT_HOME or .prefect/."""
-    return Path(os.environ.get("PREFECT_HOME") or PREFECT_HOME)
-
-
-def prefect_environment(verbose: bool = False) -> None:
-    """Offline, project-local Prefect settings, unless the user has set their own.
-
-    Prefect's own console log is kept for ``--verbose``: by default a run
-    prints one line per book, and the full log (tracebacks included) goes to
-    the dashboard and to ``PREFECT_HOME/pipeline-runs.log``.
-    """
-    os.environ.setdefault("PREFECT_HOME", str(PREFECT_HOME))
-    for name, value in {**server.OFFLINE_SETTINGS, **server.EPHEMERAL_SETTINGS}.items():
-        os.environ.setdefault(name, value)
-    if not verbose:
-        os.environ.setdefault("PREFECT_LOGGING_HANDLERS_CONSOLE_LEVEL", "CRITICAL")
-
-
-def log_runs_to_file() -> Path:
-    """Add a file handler to Prefect's loggers, so what the terminal does not show is kept."""
-    path = prefect_home() / RUN_LOG
-    path.parent.mkdir(parents=True, exist_ok=True)
-    handler = logging.FileHandler(path, encoding="utf-8")
-    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)-7s %(name)s: %(message)s"))
-    logging.getLogger("prefect").addHandler(handler)
-    return path
-
-
-def connect_to_server(verbose: bool = False) -> str | None:
-    """Point Prefect at the user's server, or at ours if one runs; None means ephemeral mode."""
-    prefect_environment(verbose)
-    if not os.environ.get("PREFECT_API_URL", "x"):  # set but empty: Prefect's event client would fail on it
-        del os.environ["PREFECT_API_URL"]
-    if os.environ.get("PREFECT_API_URL"):
-        return os.environ["PREFECT_API_URL"]
-    url = server.running_api_url(prefect_home())
-    if url:
-        os.environ["PREFECT_API_URL"] = url
-    return url
 
 
 def fail(message: str) -> None:
@@ -125,6 +82,8 @@ def clean_with_progress(jobs: list[Job], options: RunOptions, config) -> list[Ou
     through it, above the bars, so nothing is overwritten; the bars vanish
     when the run ends.
     """
+    if not sys.stderr.isatty() and not os.environ.get("FORCE_TERMINAL"):  # no display: rich (~50 ms) not imported
+        return clean_books(jobs, options, config, lambda job: Hooks(on_wait=_warn, on_note=_warn), report)
     from rich.console import Console
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
@@ -244,21 +203,6 @@ def run(
         raise typer.Exit(1)
 
 
-def dask_reachable(address: str, timeout: float = 5.0) -> str | None:
-    """None if something listens at a Dask scheduler address (``tcp://host:port``), else the error to show."""
-    import socket
-    from urllib.parse import urlparse
-
-    parsed = urlparse(address if "://" in address else f"tcp://{address}")
-    if not parsed.hostname or not parsed.port:
-        return f"--dask {address}: give the scheduler as tcp://HOST:PORT, or 'local'"
-    try:
-        with socket.create_connection((parsed.hostname, parsed.port), timeout=timeout):
-            return None
-    except OSError as exc:
-        return f"--dask {address}: no Dask scheduler answers there ({exc.strerror or exc}); start one with `dask scheduler`"
-
-
 @app.command()
 def serve(
     files: Annotated[Optional[list[str]], typer.Argument(help="Raw files or globs each run cleans; default: raw/*.txt")] = None,
@@ -326,7 +270,10 @@ def trigger(
             fail(f"no deployment clean-raw/{name} on {url}; start one with: python -m pipeline serve --name {name}")
             raise typer.Exit(1)
         deployment.raise_for_status()
-        body = {"parameters": {"force": True}} if force else {}
+        # The run is named now, as the flow names its own runs, not with a random name until it starts.
+        body: dict = {"name": f"clean-raw {time.strftime('%Y-%m-%d %H:%M:%S')}"}
+        if force:
+            body["parameters"] = {"force": True}
         created = httpx.post(f"{url}/deployments/{deployment.json()['id']}/create_flow_run", json=body, timeout=10)
         created.raise_for_status()
     except httpx.HTTPError as exc:
@@ -352,6 +299,8 @@ def why(
 
     Example: python -m pipeline why extremely
     """
+    from pipeline.changelog.explain import ExplainError, book_folder, explain, occurrences
+
     if word is None and line is None and page is None:
         fail("give a word, --line or --page")
         raise typer.Exit(2)
@@ -375,6 +324,54 @@ def why(
     typer.echo("\n\n".join(f.describe() for f in shown))
     if len(shown) < len(findings):
         typer.echo(f"\n... {len(findings) - len(shown)} more; --limit 0 shows all, --page/--line narrow it.")
+
+
+@app.command()
+def review(
+    book: Annotated[Optional[str], typer.Option(help="Book folder under OUT; default: the only one")] = None,
+    out: Annotated[Path, typer.Option(help="Output folder the books were cleaned into")] = CLEAN_DIR,
+    rules: Annotated[Path, typer.Option(help="Rules folder whose review_decisions.tsv gets the answers")] = RULES_DIR,
+) -> None:
+    """Answer the open rows of review.tsv one by one; the answers go into RULES/review_decisions.tsv.
+
+    For each row: a accept (its first candidate, or confirm), r reject (keep
+    as printed), e edit (type the right text), s skip, q stop. The next run,
+    scheduled ones included, applies the answers as logged changes (rule
+    reviewer) and asks only what is still open.
+
+    Example: python -m pipeline review
+    """
+    from pipeline.changelog.decide import ANSWERS, append, decided, decision_line, open_rows
+    from pipeline.changelog.explain import ExplainError, book_folder
+
+    try:
+        folder = book_folder(out, book)
+        rows = open_rows(folder)
+    except ExplainError as exc:
+        fail(str(exc))
+        raise typer.Exit(2)
+    done = decided(rules, folder.name)
+    rows = [r for r in rows if (r["stage"], r["line"], r["token"]) not in done]
+    typer.echo(f"{folder.name}: {len(rows)} open row(s)")
+    answers = []
+    for n, row in enumerate(rows, start=1):
+        typer.echo(f"\n[{n}/{len(rows)}] p. {row['page'] or '?'}, raw line {row['line']}, {row['stage']}: {row['token']!r}")
+        typer.echo(f"  context:    {row['context']}")
+        typer.echo(f"  candidates: {row['candidates'] or '-'}")
+        typer.echo(f"  why asked:  {row['reason']}")
+        key = typer.prompt("  a accept, r reject, e edit, s skip, q stop", default="s").strip().lower()[:1]
+        if key == "q":
+            break
+        if key not in ANSWERS:
+            continue
+        text = typer.prompt("  right text") if key == "e" else ""
+        note = typer.prompt("  note (why)", default="", show_default=False)
+        answers.append(decision_line(folder.name, row, ANSWERS[key], text, note))
+    if answers:
+        path = append(rules, answers)
+        typer.echo(f"\n{len(answers)} answer(s) written to {path}; `python -m pipeline run` applies them.")
+    else:
+        typer.echo("\nno answers written.")
 
 
 @server_app.command("start")

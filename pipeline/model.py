@@ -126,6 +126,11 @@ class Document:
     ("[Lenin, Collected Works, vol. 33, pp. 487-502.]") taken out of the body
     (its paragraph indexes in ``source_paragraphs``); ``footnotes`` are the
     endnotes it cites, (number, text); a notes section lists its ``notes``.
+    ``confidence`` is ``low`` for matter that is mostly scanner junk (a library
+    card); ``unreadable`` lists paragraphs of mostly junk inside a document, kept
+    out of the edition's text but in the document's file. ``heading`` and
+    ``part_heading`` are the paragraphs that print its title and its part's
+    title, which the edition renders as headings.
     """
 
     number: int
@@ -142,6 +147,74 @@ class Document:
     dates: tuple[str, ...] = ()
     footnotes: tuple[tuple[int, str], ...] = ()
     notes: tuple[NoteEntry, ...] = ()
+    confidence: str = "high"
+    unreadable: tuple[int, ...] = ()
+    heading: tuple[int, ...] = ()
+    part_heading: tuple[int, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class BookInfo:
+    """What the title and copyright pages say about the book, and where the scan came from.
+
+    ``provenance`` is the scanner's notice ("Digitized by the Internet Archive
+    in 2023 ..."), metadata, never the book's text; ``evidence`` says for each
+    field how it was read (the raw line, or the rules file that gives it).
+    """
+
+    title: str | None = None
+    authors: tuple[str, ...] = ()
+    editor: str | None = None
+    publisher: str | None = None
+    place: str | None = None
+    year: int | None = None
+    isbn: tuple[str, ...] = ()
+    lccn: str | None = None
+    provenance: str | None = None
+    source_url: str | None = None
+    evidence: tuple[tuple[str, str], ...] = ()
+
+    def to_dict(self) -> dict:
+        data = asdict(self)
+        data["evidence"] = dict(self.evidence)
+        return data
+
+
+@dataclass(frozen=True, slots=True)
+class PageRef:
+    """A page reference of the index: a page or range, ``kind`` ``n`` (a note on that page),
+    ``b`` (a biographical note) or ``ff`` (and following pages)."""
+
+    first: int
+    last: int
+    kind: str = ""
+
+    def __str__(self) -> str:
+        pages = str(self.first) if self.first == self.last else f"{self.first}-{self.last}"
+        return pages + self.kind
+
+
+@dataclass(frozen=True, slots=True)
+class IndexEntry:
+    """An index entry: its heading, page references, cross-references, sub-entries,
+    the raw lines it was read from, and what could not be read."""
+
+    heading: str
+    refs: tuple[PageRef, ...] = ()
+    see: tuple[str, ...] = ()
+    subentries: tuple[IndexEntry, ...] = ()
+    lines: tuple[int, ...] = ()
+    problems: tuple[str, ...] = ()
+
+    def to_dict(self) -> dict:
+        return {
+            "heading": self.heading,
+            "refs": [str(r) for r in self.refs],
+            "see": list(self.see),
+            "subentries": [s.to_dict() for s in self.subentries],
+            "lines": list(self.lines),
+            "problems": list(self.problems),
+        }
 
 
 @dataclass(frozen=True, slots=True)
@@ -155,6 +228,10 @@ class Book:
     review: tuple[ReviewItem, ...] = ()
     documents: tuple[Document, ...] = ()
     warnings: tuple[str, ...] = ()
+    info: BookInfo = BookInfo()
+    index: tuple[IndexEntry, ...] = ()
+    closed: tuple[tuple[str, int, str], ...] = ()
+    """Review rows (stage, line, token) a reviewer has decided (rules/review_decisions.tsv)."""
 
     def evolve(self, **changes) -> Book:
         """Return a copy with some fields replaced (stages never mutate a book)."""

@@ -1,15 +1,24 @@
-"""The English spelling index for OCR correction: symspellpy's own dictionaries, built once.
+"""The English spelling index for OCR correction: symspellpy's own dictionaries, read from disk as needed.
 
-Building a SymSpell index over the 82,765-word dictionary takes seconds, which
-would dominate a run on one book. So the index (words, bigrams and delete
-table) is built once per process and also pickled to the project's
-``.cache/`` folder, keyed by the symspellpy version, the index settings and
-the dictionary file sizes; a later process loads it in well under a second.
-A missing, stale or unreadable cache only costs the rebuild.
+Building a SymSpell index over the 82,765-word dictionary takes seconds and
+holds ~1.6 million small Python objects (its delete table), which would
+dominate a run on one book in time and memory, and slow every later garbage
+collection. So the index is built once per machine into an SQLite file in
+the project's ``.cache/`` folder (keyed by the symspellpy version, the index
+settings and the dictionary file sizes) and opened read-only: the delete
+table and the bigram counts stay on disk, and a lookup reads the few rows it
+needs. Opening costs milliseconds; a process holds only the word counts,
+which are :func:`pipeline.lexicon.english_frequencies` (the same dictionary
+file, already loaded by the stages that ask whether a token is a word).
 
-A prefix length of 6 (symspellpy's default is 7) keeps the delete table, and
-so the cache file and its load time, small while a lookup still takes about
-a millisecond; lookups give the same suggestions at any prefix length.
+The index is a real :class:`symspellpy.SymSpell` whose tables are read-only
+mappings over the SQLite file, so ``lookup`` runs symspellpy's own code and
+gives the same suggestions in the same order as the in-memory index. A
+missing, stale or unreadable file only costs the rebuild.
+
+A prefix length of 6 (symspellpy's default is 7) keeps the delete table
+small while a lookup still takes about a millisecond; lookups give the same
+suggestions at any prefix length.
 """
 
 from __future__ import annotations
@@ -18,18 +27,26 @@ import gc
 import importlib.metadata
 import importlib.resources
 import os
+import sqlite3
 import tempfile
+import threading
+from collections.abc import Mapping
 from contextlib import contextmanager
 from functools import cache
 from pathlib import Path
+from typing import Iterator
 
 from symspellpy import SymSpell
+
+from pipeline.lexicon import english_frequencies
+from pipeline.locations import CACHE_DIR
 
 WORDS_FILE = "frequency_dictionary_en_82_765.txt"
 BIGRAMS_FILE = "frequency_bigramdictionary_en_243_342.txt"
 MAX_EDIT_DISTANCE = 2
 PREFIX_LENGTH = 6
-CACHE_DIR = Path(__file__).resolve().parent.parent / ".cache"
+SEPARATOR = "\n"
+"""Between the words that share a delete (no dictionary word holds a line break)."""
 
 
 def _package_file(name: str) -> Path:
@@ -38,15 +55,15 @@ def _package_file(name: str) -> Path:
 
 
 def cache_file(cache_dir: Path = CACHE_DIR) -> Path:
-    """Where the pickled index lives; the name changes whenever what it was built from does."""
+    """Where the index lives; the name changes whenever what it was built from does."""
     version = importlib.metadata.version("symspellpy")
     sizes = "-".join(str(_package_file(name).stat().st_size) for name in (WORDS_FILE, BIGRAMS_FILE))
-    return cache_dir / f"symspell-{version}-d{MAX_EDIT_DISTANCE}p{PREFIX_LENGTH}-{sizes}.pickle"
+    return cache_dir / f"symspell-{version}-d{MAX_EDIT_DISTANCE}p{PREFIX_LENGTH}-{sizes}.sqlite3"
 
 
 @contextmanager
 def _no_gc():
-    """Pause the cyclic garbage collector: unpickling millions of small objects runs 3x faster."""
+    """Pause the cyclic garbage collector while millions of small objects are made: 3x faster."""
     enabled = gc.isenabled()
     gc.disable()
     try:
@@ -57,7 +74,7 @@ def _no_gc():
 
 
 def build_symspell() -> SymSpell:
-    """The index built from the packaged dictionary files (seconds)."""
+    """The index built in memory from the packaged dictionary files (seconds)."""
     sym = SymSpell(max_dictionary_edit_distance=MAX_EDIT_DISTANCE, prefix_length=PREFIX_LENGTH)
     with _no_gc():
         sym.load_dictionary(str(_package_file(WORDS_FILE)), term_index=0, count_index=1, encoding="utf-8")
@@ -65,38 +82,137 @@ def build_symspell() -> SymSpell:
     return sym
 
 
-def _load_cached(path: Path) -> SymSpell | None:
-    """The pickled index, or None when the file cannot be read as one."""
-    sym = SymSpell(max_dictionary_edit_distance=MAX_EDIT_DISTANCE, prefix_length=PREFIX_LENGTH)
+def write_index(sym: SymSpell, path: Path) -> None:
+    """Write an index's delete table, bigrams and settings to an SQLite file at ``path``."""
+    db = sqlite3.connect(path)
     try:
-        with _no_gc():
-            loaded = sym.load_pickle(str(path), compressed=False)
-    except Exception:  # a truncated or foreign file is just a cache miss
+        db.executescript(
+            "CREATE TABLE meta (key TEXT PRIMARY KEY, value INTEGER) WITHOUT ROWID;"
+            "CREATE TABLE deletes (key TEXT PRIMARY KEY, words TEXT) WITHOUT ROWID;"
+            "CREATE TABLE bigrams (key TEXT PRIMARY KEY, count INTEGER) WITHOUT ROWID;"
+        )
+        db.executemany("INSERT INTO meta VALUES (?, ?)", [
+            ("max_length", sym._max_length), ("words", len(sym.words)), ("bigram_count_min", sym.bigram_count_min),
+            ("max_dictionary_edit_distance", MAX_EDIT_DISTANCE), ("prefix_length", PREFIX_LENGTH),
+        ])
+        db.executemany("INSERT INTO deletes VALUES (?, ?)", ((k, SEPARATOR.join(v)) for k, v in sym.deletes.items()))
+        db.executemany("INSERT INTO bigrams VALUES (?, ?)", sym.bigrams.items())
+        db.commit()
+    finally:
+        db.close()
+
+
+class _Table(Mapping):
+    """A read-only mapping over one table of the index (``key`` -> value), read row by row.
+
+    Safe across threads (one lock per connection; Prefect runs tasks in
+    threads) and across ``fork`` (a child opens its own connection).
+    ``values()`` reads the whole column once and keeps it: the stage sums
+    the bigram counts once per process.
+    """
+
+    def __init__(self, path: Path, table: str, column: str, convert=lambda v: v):
+        self._path, self._convert = path, convert
+        self._get_sql = f"SELECT {column} FROM {table} WHERE key = ?"
+        self._keys_sql, self._values_sql = f"SELECT key FROM {table}", f"SELECT {column} FROM {table}"
+        self._count_sql = f"SELECT count(*) FROM {table}"
+        self._lock = threading.Lock()
+        self._db: sqlite3.Connection | None = None
+        self._pid = -1
+        self._last: tuple[str, object] | None = None  # "key in table" then "table[key]": one read
+        self._values: list | None = None
+
+    def _query(self, sql: str, args: tuple = ()) -> list:
+        with self._lock:
+            if self._db is None or self._pid != os.getpid():
+                self._db = sqlite3.connect(f"file:{self._path}?mode=ro&immutable=1", uri=True, check_same_thread=False)
+                self._pid = os.getpid()
+            return self._db.execute(sql, args).fetchall()
+
+    def get(self, key, default=None):
+        last = self._last
+        if last is not None and last[0] == key:
+            return last[1] if last[1] is not None else default
+        rows = self._query(self._get_sql, (key,)) if isinstance(key, str) else []
+        value = self._convert(rows[0][0]) if rows else None
+        self._last = (key, value)
+        return value if value is not None else default
+
+    def __getitem__(self, key):
+        value = self.get(key)
+        if value is None:
+            raise KeyError(key)
+        return value
+
+    def __contains__(self, key) -> bool:
+        return self.get(key) is not None
+
+    def __iter__(self) -> Iterator[str]:
+        return (row[0] for row in self._query(self._keys_sql))
+
+    def __len__(self) -> int:
+        return self._query(self._count_sql)[0][0]
+
+    def values(self) -> list:
+        if self._values is None:
+            self._values = [self._convert(row[0]) for row in self._query(self._values_sql)]
+        return self._values
+
+
+def open_index(path: Path) -> SymSpell | None:
+    """The index in ``path`` as a SymSpell whose delete table and bigrams are read from disk; None if unreadable."""
+    try:
+        db = sqlite3.connect(f"file:{path}?mode=ro&immutable=1", uri=True)
+        try:
+            meta = dict(db.execute("SELECT key, value FROM meta").fetchall())
+        finally:
+            db.close()
+    except sqlite3.Error:  # a truncated or foreign file is just a cache miss
         return None
-    return sym if loaded and sym.words else None
+    words = english_frequencies()
+    if (meta.get("max_dictionary_edit_distance"), meta.get("prefix_length"), meta.get("words")) != \
+            (MAX_EDIT_DISTANCE, PREFIX_LENGTH, len(words)):
+        return None
+    sym = SymSpell(max_dictionary_edit_distance=MAX_EDIT_DISTANCE, prefix_length=PREFIX_LENGTH)
+    sym._words = words  # the same file read the same way: one dict for the whole process
+    sym._deletes = _Table(path, "deletes", "words", lambda text: text.split(SEPARATOR))
+    sym._bigrams = _Table(path, "bigrams", "count")
+    sym._max_length = meta["max_length"]
+    sym.bigram_count_min = meta["bigram_count_min"]
+    return sym
 
 
-def _save_cached(sym: SymSpell, path: Path) -> None:
-    """Write atomically (temporary name, then rename) so parallel runs never read half a file."""
+def _save(sym: SymSpell, path: Path) -> None:
+    """Write to a temporary name, then rename, so parallel runs never read half a file."""
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         handle, temporary = tempfile.mkstemp(dir=path.parent, suffix=".tmp")
     except OSError:
         return  # a read-only checkout still works, only slower
     os.close(handle)
+    os.unlink(temporary)
     try:
-        sym.save_pickle(temporary, compressed=False)
+        write_index(sym, Path(temporary))
         os.replace(temporary, path)
-    except OSError:
+    except (OSError, sqlite3.Error):
         Path(temporary).unlink(missing_ok=True)
+        return
+    for old in path.parent.glob("symspell-*"):  # indexes of other versions or settings, and old pickles
+        if old != path and not old.name.endswith(".tmp"):
+            old.unlink(missing_ok=True)
 
 
 @cache
 def english_symspell() -> SymSpell:
-    """The English index with its bigram counts, from the disk cache or freshly built."""
+    """The English index with its bigram counts: from the file in ``.cache/``, built there first if need be.
+
+    Without a writable ``.cache/`` the index is built in memory (seconds) and
+    used as is.
+    """
     path = cache_file()
-    sym = _load_cached(path) if path.exists() else None
+    sym = open_index(path) if path.exists() else None
     if sym is None:
-        sym = build_symspell()
-        _save_cached(sym, path)
+        built = build_symspell()
+        _save(built, path)
+        sym = open_index(path) if path.exists() else built
     return sym

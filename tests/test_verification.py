@@ -106,3 +106,17 @@ def test_verification_ocr_like_differences_go_to_the_review_list(checked):
     _, verification = checked
     ocr = [(d.line, d.hyp) for c in verification.checks for d in c.differences if d.kind == "ocr" and d.line]
     assert [(r.line, r.token) for r in verification.review] == ocr
+
+
+def test_verification_result_is_reused_only_under_the_same_run_key(cleaned, config, tmp_path, monkeypatch):
+    from pipeline.verification import store, to_json
+
+    first = store.check(cleaned, config, "key-1", tmp_path)
+    [kept] = tmp_path.glob("*.pickle")
+    monkeypatch.setattr(store, "verify", lambda *args: pytest.fail("checked again under the same key"))
+    assert to_json(store.check(cleaned, config, "key-1", tmp_path)) == to_json(first)
+    monkeypatch.undo()
+    kept.write_bytes(b"not a pickle")  # a broken file is a miss, checked again and replaced
+    assert to_json(store.check(cleaned, config, "key-1", tmp_path)) == to_json(first)
+    store.check(cleaned, config, "key-2", tmp_path)  # a new key: checked, and the book's old result dropped
+    assert len(list(tmp_path.glob("*.pickle"))) == 1 and not kept.exists()

@@ -24,12 +24,8 @@ import socket
 import subprocess
 import sys
 import time
-import urllib.error
-import urllib.request
 from dataclasses import asdict, dataclass, replace
 from pathlib import Path
-
-import psutil
 
 HOST = "127.0.0.1"
 DEFAULT_PORT = 4200
@@ -96,6 +92,9 @@ def environment(home: Path, port: int, base: dict[str, str] | None = None) -> di
 
 def health(url: str, timeout: float = 2.0) -> bool:
     """True if ``GET url/api/health`` answers ``true``: the API is up and its database open."""
+    import urllib.error  # here, not at the top: a run without Prefect imports this module for its constants only
+    import urllib.request
+
     try:
         with urllib.request.urlopen(f"{url}/api/health", timeout=timeout) as response:
             return response.status == 200 and json.loads(response.read() or b"null") is True
@@ -124,6 +123,8 @@ def _alive(pid: int) -> bool:
             return False
     except ChildProcessError:  # not our child: the usual case when another command started it
         pass
+    import psutil  # here, not at the top: see health()
+
     try:
         return psutil.Process(pid).status() != psutil.STATUS_ZOMBIE
     except psutil.Error:
@@ -132,6 +133,8 @@ def _alive(pid: int) -> bool:
 
 def _start_time(pid: int) -> float:
     """When process ``pid`` started, or 0.0 if there is no such process."""
+    import psutil  # here, not at the top: see health()
+
     try:
         return psutil.Process(pid).create_time()
     except psutil.Error:

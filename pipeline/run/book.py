@@ -12,9 +12,10 @@ folder (:mod:`pipeline.run.publish`), so two runs of one book never mix.
 
 from __future__ import annotations
 
+import json
 import time
-from dataclasses import asdict, dataclass, field
-from typing import Any, Callable
+from dataclasses import asdict, dataclass, field, replace
+from typing import TYPE_CHECKING, Any, Callable
 
 from pipeline.config import Config
 from pipeline.reader import InputError, read_book
@@ -23,9 +24,10 @@ from pipeline.run import cache
 from pipeline.run.names import Job
 from pipeline.run.options import RunOptions
 from pipeline.run.publish import PublishError, book_lock, cannot_write, publish, recover
-from pipeline.run.render import render
 from pipeline.stages import Result, run_stages
-from pipeline.verification import Verification, check
+
+if TYPE_CHECKING:
+    from pipeline.verification import Verification
 
 Step = Callable[..., Any]
 """``step(name, function, *args)`` runs one step of the sequence and returns its value."""
@@ -129,9 +131,13 @@ def clean_book(job: Job, options: RunOptions, config: Config, hooks: Hooks = Hoo
             decision = step("check_cache", cache.decide, job, options)
             if decision.cached:
                 return outcome("cached", "cached", warnings=decision.warnings)
-            book = step("read_book", read_book, job.path)
-            result = run_stages(book, config, options.skip, step=step)
-            verification = step("verify_against_archive", check, result, config)
+            from pipeline.run.render import render  # only now: a cached book needs neither the check nor the renderer
+            from pipeline.verification import check
+
+            result = run_stages(step("read_book", read_book, job.path), config, options.skip, step=step)
+            key = json.dumps(decision.key.to_dict(), sort_keys=True) if decision.key else None
+            verification = step("verify_against_archive", check, result, config, key)
+            result = replace(result, snapshots=(), source=None)  # only the check reads them: free them before rendering
             files = render(result, verification)
             if hooks.on_rendered is not None:
                 hooks.on_rendered(result, verification, files)

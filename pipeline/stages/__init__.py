@@ -15,18 +15,13 @@ A new stage says its kind here, so the replay needs no word of change.
 
 from __future__ import annotations
 
+import importlib
 import time
 from dataclasses import dataclass, field
 from typing import Callable, Iterable, Literal
 
 from pipeline.config import Config
 from pipeline.model import Book, Change
-from pipeline.stages.correct_ocr_words import correct_ocr_words
-from pipeline.stages.join_hyphenated_words import join_hyphenated_words
-from pipeline.stages.rebuild_paragraphs import rebuild_paragraphs
-from pipeline.stages.remove_page_furniture import remove_page_furniture
-from pipeline.stages.repair_unicode import repair_unicode
-from pipeline.stages.split_documents import split_documents
 
 StageFunction = Callable[[Book, Config], tuple[Book, list[Change]]]
 Kind = Literal["lines", "grouping", "paragraphs"]
@@ -34,22 +29,38 @@ Kind = Literal["lines", "grouping", "paragraphs"]
 
 @dataclass(frozen=True, slots=True)
 class Stage:
-    """A registered stage: its function and how its changes replay."""
+    """A registered stage: where its function lives, and how its changes replay.
 
-    function: StageFunction
+    The function is imported on first use, so reading the registry (stage
+    names for ``--skip``, kinds for the replay) costs nothing, and a run
+    that finds every book cached imports no stage at all.
+    """
+
+    name: str
     kind: Kind
+    module: str = ""
+
+    @property
+    def function(self) -> StageFunction:
+        """The stage function, ``pipeline.stages.<module>.<name>`` (module defaults to the name)."""
+        return getattr(importlib.import_module(f"pipeline.stages.{self.module or self.name}"), self.name)
 
     def __call__(self, book: Book, config: Config) -> tuple[Book, list[Change]]:
         return self.function(book, config)
 
 
 STAGES: dict[str, Stage] = {
-    "repair_unicode": Stage(repair_unicode, "lines"),
-    "remove_page_furniture": Stage(remove_page_furniture, "lines"),
-    "rebuild_paragraphs": Stage(rebuild_paragraphs, "grouping"),
-    "join_hyphenated_words": Stage(join_hyphenated_words, "paragraphs"),
-    "correct_ocr_words": Stage(correct_ocr_words, "paragraphs"),
-    "split_documents": Stage(split_documents, "paragraphs"),
+    stage.name: stage
+    for stage in (
+        Stage("repair_unicode", "lines"),
+        Stage("remove_page_furniture", "lines"),
+        Stage("rebuild_paragraphs", "grouping"),
+        Stage("join_hyphenated_words", "paragraphs"),
+        Stage("correct_ocr_words", "paragraphs"),
+        Stage("repair_punctuation", "paragraphs"),
+        Stage("split_documents", "paragraphs"),
+        Stage("apply_review_decisions", "paragraphs"),
+    )
 }
 
 

@@ -40,6 +40,8 @@ class Entry:
     page: int | None
     kind: str  # intro, document, notes, bio, index, back
     part_title: str | None = None
+    printed_page: str | None = None
+    """The page as the contents line prints it, when it is no number ("eel")."""
 
 
 def paragraph_lines(p: Paragraph) -> list[str]:
@@ -105,10 +107,11 @@ def parse_contents(paragraphs: Sequence[Paragraph]) -> list[Entry]:
             if head["page"]:
                 entries.append(Entry(part_title or "Introduction", None, part, int(head["page"]), "intro", part_title))
             continue
-        page = None
+        page, printed = None, None
         tail = _PAGE.search(text)
         if tail and (tail["page"].isdigit() or not regex.search(r"\p{Lu}", tail["page"])):
             page = int(tail["page"]) if tail["page"].isdigit() else None
+            printed = None if page is not None else tail["page"]
             text = text[: tail.start()]
         author_match = _AUTHOR.search(text)
         author = author_match["author"].strip() if author_match else None
@@ -117,11 +120,11 @@ def parse_contents(paragraphs: Sequence[Paragraph]) -> list[Entry]:
         in_part = None if _BACK.match(title.strip()) else part
         if kind == "notes":
             title = f"Notes to Part {part}" if part else title  # the printed part number may be a misprint
-        entries.append(Entry(title.strip(), author, in_part, page, kind, part_title if in_part else None))
+        entries.append(Entry(title.strip(), author, in_part, page, kind, part_title if in_part else None, printed))
     return entries
 
 
-def normalise(text: str) -> str:
+def title_key(text: str) -> str:
     """Lower case, letters and digits only: how titles and headings are compared."""
     return " ".join(regex.findall(r"[\p{L}\p{N}]+", text.lower()))
 
@@ -135,7 +138,7 @@ def title_score(title: str, heading: str) -> float:
     >>> title_score("To L.D. Trotsky", "Comrade Trotsky Copy to Frumkin and Stomonyakov") < 70
     True
     """
-    t, h = normalise(title), normalise(heading)
+    t, h = title_key(title), title_key(heading)
     if not t or not h:
         return 0.0
     # Shared words count most, but a heading much longer or shorter than the title is a worse match.
@@ -157,6 +160,18 @@ def _heading_scores(title: str, paragraphs: Sequence[Paragraph], k: int):
             break
         heading = f"{heading} {paragraphs[j].text}"
         yield title_score(title, heading)
+
+
+def heading_length(title: str, paragraphs: Sequence[Paragraph], k: int) -> int:
+    """How many short paragraphs from k print the title: a heading wrapped over lines is one heading.
+
+    >>> ps = [Paragraph(t, (1,), (0,), (79,)) for t in ("Comments on Lenin’s Proposal", "Concerning the Work of Deputies", "1) The problems")]
+    >>> heading_length("Comments on Lenin’s Proposal Concerning the Work of Deputies", ps, 0)
+    2
+    """
+    scores = list(_heading_scores(title, paragraphs, k)) if k < len(paragraphs) else []
+    best = max(scores, default=0.0)
+    return scores.index(best) + 1 if best >= MATCH_THRESHOLD else 0
 
 
 def locate(entries: Sequence[Entry], paragraphs: Sequence[Paragraph], first: int) -> list[tuple[int | None, float]]:

@@ -1,0 +1,271 @@
+"""Align each matched document with its archive counterpart and classify what still differs.
+
+Per document: the raw OCR span, the clean document and the book after every
+stage are aligned with the archive text after editorial normalisation; the
+clean alignment's differences are classified (:mod:`pipeline.verification.classify`)
+and the stages' figures say how many differences each removed or introduced.
+
+It is cheap because the work is shared: normalisation is remembered per
+word (a book has ~15k distinct words, ~500k normalised tokens), each stage's
+book is indexed once by raw line (not scanned per document), and a stage
+that left a document's words as they were takes over the previous figures
+without a new alignment.
+"""
+
+from __future__ import annotations
+
+import bisect
+from collections import Counter
+from dataclasses import dataclass, field
+from typing import Callable, Sequence
+
+import regex
+
+from pipeline.config import Spelling
+from pipeline.model import Book, ReviewItem
+from pipeline.verification.align import WORD, Pair, align, words
+from pipeline.verification.archive import Segment
+from pipeline.verification.classify import Classifier
+from pipeline.verification.match import Region, match
+from pipeline.verification.metrics import Rates, rates
+from pipeline.verification.normalise import equivalent, normaliser
+
+STAGE = "verify_against_archive"
+_NOTE_MARKER = regex.compile(r"\[\^?\d+\]")
+
+
+@dataclass(frozen=True, slots=True)
+class Difference:
+    """A remaining difference: their word, ours (None for a gap), its class, and where it is."""
+
+    ref: str | None
+    hyp: str | None
+    kind: str
+    line: int | None
+    page: int | None
+    context: str
+
+
+@dataclass
+class DocumentCheck:
+    """The check of one book document against its archive counterpart."""
+
+    document: int
+    title: str
+    archive: str
+    archive_title: str
+    raw: dict[str, Rates]
+    clean: dict[str, Rates]
+    stages: dict[str, dict[str, int]]
+    counts: dict[str, int]
+    differences: list[Difference]
+    pairs: list[tuple[str | None, str | None, str]] = field(repr=False, default_factory=list)
+    trimmed: tuple[int, int] = (0, 0)
+
+
+@dataclass
+class Verification:
+    """The whole check: matched documents, unmatched archive documents, totals."""
+
+    checks: list[DocumentCheck]
+    no_counterpart: list[Segment]
+    review: tuple[ReviewItem, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class PlacedWord:
+    """A word of the book with where it stands (raw line, page) for the report and the review list."""
+
+    word: str
+    line: int | None
+    page: int | None
+
+
+def _paragraph_words(text: str) -> list:
+    """The word matches of a paragraph, footnote markers left out."""
+    markers = [m.span() for m in _NOTE_MARKER.finditer(text)]
+    return [m for m in WORD.finditer(text) if not any(a <= m.start() < b for a, b in markers)]
+
+
+def book_tokens(paragraphs: Sequence) -> list[PlacedWord]:
+    """The words of paragraphs, with their raw line and page; footnote markers left out."""
+    tokens = []
+    for p in paragraphs:
+        for m in _paragraph_words(p.text):
+            line, page, _ = p.locate(m.start())
+            tokens.append(PlacedWord(m.group(), line, page))
+    return tokens
+
+
+class StageWords:
+    """The words of a book at one stage, found by raw line span: paragraphs once built, else lines.
+
+    Found by binary search on each unit's first raw line (units are in raw
+    order; a book whose paragraphs are not gets a sorted index), so a span
+    costs its own words, not a pass over the whole book, and the view holds
+    no copy of the book.
+    """
+
+    def __init__(self, book: Book):
+        self._paragraphs = bool(book.paragraphs)
+        self._units = book.paragraphs if self._paragraphs else book.lines
+        self._key = (lambda p: p.lines[0]) if self._paragraphs else (lambda line: line.number)
+        ordered = all(self._key(a) <= self._key(b) for a, b in zip(self._units, self._units[1:]))
+        self._order = None if ordered else sorted(range(len(self._units)), key=lambda k: self._key(self._units[k]))
+
+    def span(self, first: int, last: int, exclude: set[int]) -> list[str]:
+        """The words of the units whose first raw line lies in first..last and not in ``exclude``, in book order."""
+        if self._order is None:
+            lo = bisect.bisect_left(self._units, first, key=self._key)
+            picked = range(lo, bisect.bisect_right(self._units, last, lo=lo, key=self._key))
+        else:
+            keys = [self._key(self._units[k]) for k in self._order]
+            picked = sorted(self._order[bisect.bisect_left(keys, first) : bisect.bisect_right(keys, last)])
+        out: list[str] = []
+        for k in picked:
+            unit = self._units[k]
+            if self._key(unit) in exclude:
+                continue
+            out.extend(m.group() for m in _paragraph_words(unit.text)) if self._paragraphs else out.extend(WORD.findall(unit.text))
+        return out
+
+
+def _aligned(ref_keys: list[str], ref: list[str], hyp: list, hyp_words: list[str],
+             norm: Callable[[str], str]) -> tuple[list[tuple[str | None, object]], tuple[int, int]]:
+    """Align on normalised words, give back the original items, trim one-sided ends."""
+    keys = align(ref_keys, [norm(w) for w in hyp_words])
+    ri = hi = 0
+    pairs: list[tuple[str | None, object]] = []
+    for a, b in keys:
+        pairs.append((ref[ri] if a is not None else None, hyp[hi] if b is not None else None))
+        ri += a is not None
+        hi += b is not None
+    start = next((i for i, (a, b) in enumerate(pairs) if a is not None and b is not None), len(pairs))
+    end = len(pairs) - next((i for i, (a, b) in enumerate(reversed(pairs)) if a is not None and b is not None), len(pairs))
+    return pairs[start:end], (start, len(pairs) - end)
+
+
+def _words_only(pairs) -> list[Pair]:
+    return [(a, b.word if isinstance(b, PlacedWord) else b) for a, b in pairs]
+
+
+def _merge_compounds(pairs: list[Pair], key) -> list[tuple[str | None, str | None, bool]]:
+    """Mark short windows that differ only in how a compound is written (worth while / worthwhile)."""
+    out: list[tuple[str | None, str | None, bool]] = []
+    i = 0
+    while i < len(pairs):
+        for size in (3, 2):
+            window = pairs[i : i + size]
+            if len(window) == size and any(a is None or b is None for a, b in window):
+                left = "".join(key(a) for a, _ in window if a)
+                right = "".join(key(b) for _, b in window if b)
+                if left and left == right:
+                    out.extend((a, b, True) for a, b in window)
+                    i += size
+                    break
+        else:
+            a, b = pairs[i]
+            out.append((a, b, False))
+            i += 1
+    return out
+
+
+@dataclass(frozen=True, slots=True)
+class _Span:
+    """Where a matched document lies in the book, and its archive words with their normalised keys."""
+
+    region: Region
+    body: tuple
+    first: int
+    last: int
+    exclude: frozenset[int]
+    ref: list[str]
+    ref_keys: list[str]
+
+
+def _span(region: Region, book: Book, norm: Callable[[str], str]) -> _Span:
+    d = region.document
+    body = tuple(book.paragraphs[i] for i in range(d.first, d.end) if i not in d.source_paragraphs)
+    exclude = frozenset(n for i in d.source_paragraphs for n in book.paragraphs[i].lines)
+    ref = list(region.words)
+    return _Span(region, body, body[0].lines[0], body[-1].lines[-1], exclude, ref, [norm(w) for w in ref])
+
+
+def _errors(span: _Span, hyp: list[str], norm: Callable[[str], str]) -> int:
+    pairs, _ = _aligned(span.ref_keys, span.ref, hyp, hyp, norm)
+    now = rates(_words_only(pairs), norm)
+    return round(now.wer * now.words)
+
+
+def by_stage(spans: Sequence[_Span], raw: Sequence[list[str]], snapshots: Sequence[tuple[str, Book]],
+             norm: Callable[[str], str]) -> list[dict[str, dict[str, int]]]:
+    """Per document, the differences left after each stage, and how many it removed and introduced.
+
+    One stage at a time (one stage's view in memory at once); a stage that
+    left a document's words as they were takes over the previous figure
+    without a new alignment.
+    """
+    seen = list(raw)
+    before = [_errors(span, words, norm) for span, words in zip(spans, raw)]
+    figures: list[dict[str, dict[str, int]]] = [{} for _ in spans]
+    for name, snapshot in snapshots:
+        view = StageWords(snapshot)
+        for i, span in enumerate(spans):
+            now = view.span(span.first, span.last, span.exclude)
+            errors = before[i] if now == seen[i] else _errors(span, now, norm)
+            seen[i] = now
+            figures[i][name] = {"differences": errors, "removed": max(0, before[i] - errors),
+                                "introduced": max(0, errors - before[i])}
+            before[i] = errors
+    return figures
+
+
+def check_document(span: _Span, raw: list[str], stages: dict[str, dict[str, int]], spelling: Spelling,
+                   classifier: Classifier, norm: Callable[[str], str]) -> DocumentCheck:
+    """Align one document with its archive counterpart and classify what differs."""
+    region, d = span.region, span.region.document
+    raw_pairs, _ = _aligned(span.ref_keys, span.ref, raw, raw, norm)
+    clean_tokens = book_tokens(span.body)
+    clean_pairs, trimmed = _aligned(span.ref_keys, span.ref, clean_tokens, [t.word for t in clean_tokens], norm)
+    differences, marked = [], []
+    merged = _merge_compounds(_words_only(clean_pairs), norm)
+    for (a, _, compound), (_, b) in zip(merged, clean_pairs):
+        if compound or (a is not None and b is not None and (norm(b.word) == norm(a) or equivalent(b.word, a, spelling))):
+            marked.append((a, b.word if b else None, "same" if not compound else "compound"))
+            continue
+        kind = classifier.classify(a, b.word if b else None)
+        context = " ".join(t.word for _, t in clean_pairs[max(0, len(marked) - 4) : len(marked) + 4] if t)
+        differences.append(Difference(a, b.word if b else None, kind, b.line if b else None, b.page if b else None, context))
+        marked.append((a, b.word if b else None, kind))
+    counts = Counter(diff.kind for diff in differences)
+    return DocumentCheck(
+        d.number, d.title, region.file, region.title,
+        raw={"exact": rates(_words_only(raw_pairs)), "normalised": rates(_words_only(raw_pairs), norm)},
+        clean={"exact": rates(_words_only(clean_pairs)), "normalised": rates(_words_only(clean_pairs), norm)},
+        stages=stages, counts={k: counts.get(k, 0) for k in ("ocr", "editorial", "archive")},
+        differences=differences, pairs=marked, trimmed=trimmed,
+    )
+
+
+def verify(snapshots: Sequence[tuple[str, Book]], raw: Book, archive: dict[str, str], spelling: Spelling,
+           confusions: set[tuple[str, str]] = frozenset()) -> Verification:
+    """Check the book against the archive files: matches, figures, differences, review items."""
+    book = snapshots[-1][1]
+    norm = normaliser(spelling)
+    ours = [w for p in book.paragraphs for w in WORD.findall(p.text)]
+    theirs = [w for text in archive.values() for w in words(text)]
+    classifier = Classifier(ours, theirs, spelling, set(confusions))
+    regions, unmatched = match(archive, book, spelling, norm)
+    spans = [_span(region, book, norm) for region in regions]
+    raw_view = StageWords(raw)
+    raw_words = [raw_view.span(span.first, span.last, span.exclude) for span in spans]
+    figures = by_stage(spans, raw_words, snapshots, norm)
+    checks = [check_document(*args, spelling, classifier, norm) for args in zip(spans, raw_words, figures)]
+    review = tuple(
+        ReviewItem(STAGE, diff.line, diff.page, diff.hyp or "", (diff.ref,) if diff.ref else (), diff.context,
+                   f"differs from {check.archive} ({check.archive_title}); OCR-like")
+        for check in checks
+        for diff in check.differences
+        if diff.kind == "ocr" and diff.line is not None
+    )
+    return Verification(checks, unmatched, review)

@@ -1,0 +1,71 @@
+"""Say what kind of difference is left between the book and the archive: OCR-like, editorial, or theirs.
+
+- ``ocr``: our word is not a word, or is a known OCR confusion of theirs;
+- ``archive``: their word is not a word (their typo);
+- ``editorial``: valid words on both sides (a different translation or edit).
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from typing import Iterable
+
+import regex
+from rapidfuzz.distance import OSA
+
+from pipeline.config import Spelling
+from pipeline.lexicon import english_frequencies
+from pipeline.verification.normalise import normalise
+
+RARER = 5
+"""Of two valid words one edit apart, one this many times rarer in English is the misreading."""
+
+
+class Classifier:
+    """Decides whether a difference is OCR-like, editorial, or the archive's own error."""
+
+    def __init__(self, ours: Iterable[str], theirs: Iterable[str], spelling: Spelling, confusions: set[tuple[str, str]]):
+        self.known = english_frequencies()
+        self.ours = Counter(w.lower() for w in ours)
+        self.theirs = Counter(w.lower() for w in theirs)
+        self.spelling = spelling
+        self.american = set(spelling.words.values())  # "rumor", "labor": missing from the English list
+        self.confusions = confusions
+
+    def _valid(self, word: str, counts: Counter) -> bool:
+        low = word.lower().replace("’", "'")
+        parts = [p for p in regex.split(r"['\-]", low) if p]
+        return (
+            low in self.known
+            or low.replace(",", "").replace(".", "").isdigit()
+            or low in self.american
+            or all(p in self.known for p in parts)
+            or normalise(word, self.spelling) in self.known
+            or counts[word.lower()] >= 2
+            or word[:1].isupper()
+        )
+
+    def classify(self, ref: str | None, hyp: str | None) -> str:
+        """``ocr``, ``archive`` or ``editorial`` for the archive's word ``ref`` against ours, ``hyp``.
+
+        Both words valid is editorial, unless the pair is a known real-word
+        confusion, or one letter changed (or two swapped) with one of them far
+        rarer: "form" for "from", "rouges" for "rogues".
+        """
+        ours_ok = hyp is None or self._valid(hyp, self.ours)
+        theirs_ok = ref is None or self._valid(ref, self.theirs)
+        if ref and hyp and (ref.lower(), hyp.lower()) in self.confusions:
+            return "ocr"
+        if ref and hyp and (hyp.lower(), ref.lower()) in self.confusions:
+            return "archive"
+        if not ours_ok:
+            return "ocr"
+        if not theirs_ok:
+            return "archive"
+        if ref and hyp and len(ref) == len(hyp) >= 3 and OSA.distance(ref.lower(), hyp.lower()) == 1:
+            ours_count, theirs_count = self.known.get(hyp.lower(), 0), self.known.get(ref.lower(), 0)
+            if theirs_count * RARER < ours_count:
+                return "archive"
+            if ours_count * RARER < theirs_count:
+                return "ocr"
+        return "editorial"

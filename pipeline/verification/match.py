@@ -1,0 +1,75 @@
+"""Pair archive documents with book documents by what they say, not by their titles.
+
+Titles differ between the editions ("Reorganise", "Letter to: L. D.
+TROTSKY") and so do translations, so a pair is found by shared content
+words (four letters or more, editorially normalised).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Callable
+
+from pipeline.config import Spelling
+from pipeline.model import Book, Document
+from pipeline.verification.align import words
+from pipeline.verification.archive import Segment, split_archive
+from pipeline.verification.normalise import normaliser, strip_markers
+
+MATCH_SHARE = 0.5
+"""An archive document matches a book document when each shares this much of its content words with the other."""
+
+
+@dataclass(frozen=True, slots=True)
+class Region:
+    """The stretch of an archive file that holds a book document's text."""
+
+    document: Document
+    file: str
+    title: str
+    words: tuple[str, ...]
+
+
+def _content_words(text: str, norm: Callable[[str], str]) -> set[str]:
+    return {norm(w) for w in words(strip_markers(text)) if len(w) >= 4}
+
+
+def document_text(book: Book, d: Document) -> str:
+    """A document's body text, without its source citation."""
+    return " ".join(book.paragraphs[i].text for i in range(d.first, d.end) if i not in d.source_paragraphs)
+
+
+def match(archive: dict[str, str], book: Book, spelling: Spelling,
+          norm: Callable[[str], str] | None = None) -> tuple[list[Region], list[Segment]]:
+    """Pair archive documents with book documents by content; the rest have no counterpart.
+
+    Each archive document is compared by its content words with every book
+    document: the pair must share at least MATCH_SHARE of the words of each
+    side. Several archive documents may fall to one book document (a letter
+    and its postscript); they are taken together, in order. Introductions
+    are the editor's and are not looked for. ``norm`` is
+    :func:`pipeline.verification.normalise.normalise` with ``spelling``,
+    remembered per word (made here when not given).
+    """
+    norm = norm or normaliser(spelling)
+    docs = {d.number: (d, _content_words(document_text(book, d), norm)) for d in book.documents if d.kind == "document"}
+    by_document: dict[int, list[Segment]] = {}
+    unmatched: list[Segment] = []
+    for name, text in sorted(archive.items()):
+        for seg in split_archive(name, text):
+            mine = _content_words(seg.text, norm)
+            scores = [
+                (min(len(mine & theirs) / max(1, len(mine)), len(mine & theirs) / max(1, len(theirs))), n)
+                for n, (_, theirs) in docs.items()
+            ]
+            score, number = max(scores, default=(0.0, None))
+            if score >= MATCH_SHARE:
+                by_document.setdefault(number, []).append(seg)
+            else:
+                unmatched.append(seg)
+    regions = []
+    for number, segs in sorted(by_document.items()):
+        text = "\n".join(seg.text for seg in segs)
+        title = " + ".join(seg.title for seg in segs)
+        regions.append(Region(docs[number][0], segs[0].file, title, tuple(words(strip_markers(text)))))
+    return regions, unmatched
