@@ -17,6 +17,7 @@ rules/scannos.tsv's fixed rows (tor_for, arid_and), which still run first.
 from __future__ import annotations
 
 from collections import Counter
+from typing import Iterable
 from dataclasses import replace
 from functools import cache
 
@@ -120,7 +121,7 @@ def _score(token: Token, word: str, seen: str, lexicon: Lexicon) -> tuple[float,
     return value, kept, ((fits[0][0], fits[1][0]), (fits[0][1], fits[1][1]))
 
 
-def without_misreads(tokenized: list[list[Token]], lexicon: Lexicon, config: Config) -> Lexicon:
+def without_misreads(tokenized: Iterable[list[Token]], lexicon: Lexicon, config: Config) -> Lexicon:
     """The lexicon for the second pass: each listed misread's book count less its
     confident corrections in a first pass over the whole book.
 

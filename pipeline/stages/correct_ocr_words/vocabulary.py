@@ -9,6 +9,7 @@ decision weighs the same evidence.
 from __future__ import annotations
 
 from collections import Counter
+from typing import Iterable
 from dataclasses import dataclass
 from functools import cache
 
@@ -199,7 +200,7 @@ class Lexicon:
         return max(count / chance if count else unlisted, book_fit)
 
 
-def book_words(paragraphs: list[list[Token]]) -> tuple[Counter[str], Counter[str]]:
+def book_words(paragraphs: Iterable[list[Token]]) -> tuple[Counter[str], Counter[str]]:
     """The book's word forms as printed, and its pairs of neighbouring words ("w1 w2",
     lower case). A sentence's first word counts in lower case unless it is all
     capitals, so that a capital means a name."""
