@@ -33,14 +33,14 @@ from dataclasses import dataclass
 
 from collections import Counter
 
-from common import ARCHIVE, BOOK, PROJECT, add, aligned_indexes, pooled, table, trim
+from common import BOOK, add, aligned_indexes, pooled, table, trim
 
 from pipeline.verification.align import words
 from pipeline.rules import load_config
-from pipeline.verification.normalise import equivalent, load_spelling, normalise, strip_markers
+from pipeline.verification.normalise import equivalent, normalise, strip_markers
 from pipeline.stages import run_stages
 from pipeline.reader import read_book
-from pipeline.verification import Classifier, load_archive, load_confusions, match, rates
+from pipeline.verification import Classifier, match, rates
 
 
 @dataclass(frozen=True, slots=True)
@@ -122,11 +122,11 @@ def main() -> None:
     sym, load_time = timed(load_symspell)
     sym_out, sym_time = timed(symspell_peer, regex_out, sym)
 
-    spelling = load_spelling(PROJECT / "rules" / "editorial_spelling.tsv")
-    archive = load_archive(ARCHIVE)
+    spelling = config.spelling
+    archive = dict(config.archive)
     regions, _ = match(archive, result.book, spelling)
     theirs = [w for t in archive.values() for w in words(t)]
-    confusions = load_confusions(PROJECT / "rules" / "real_word_confusions.tsv")
+    confusions = set(config.real_word_confusions)
     norm = lambda w: normalise(w, spelling)  # noqa: E731
     book = result.book
     systems = {
