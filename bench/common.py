@@ -62,15 +62,15 @@ def generic_config(tmp: Path, *, lexicon: bool = True) -> Config:
 
 
 @dataclass(frozen=True, slots=True)
-class Token:
+class WordSpan:
     word: str
     start: int
     end: int
 
 
-def tokens(text: str) -> list[Token]:
+def tokens(text: str) -> list[WordSpan]:
     """The words of a text (:data:`pipeline.align.WORD`: punctuation is not a word) with their spans."""
-    return [Token(m.group(), m.start(), m.end()) for m in WORD.finditer(text)]
+    return [WordSpan(m.group(), m.start(), m.end()) for m in WORD.finditer(text)]
 
 
 def aligned_indexes(ref: Sequence[str], hyp: Sequence[str]) -> list[tuple[int | None, int | None]]:

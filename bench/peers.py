@@ -37,7 +37,7 @@ from common import BOOK, add, aligned_indexes, pooled, table, trim
 
 from pipeline.verification.align import words
 from pipeline.rules import load_config
-from pipeline.verification.normalise import equivalent, normalise, strip_markers
+from pipeline.verification.normalise import equivalent, normaliser, strip_markers
 from pipeline.stages import run_stages
 from pipeline.reader import read_book
 from pipeline.verification import Classifier, match, rates
@@ -122,12 +122,11 @@ def main() -> None:
     sym, load_time = timed(load_symspell)
     sym_out, sym_time = timed(symspell_peer, regex_out, sym)
 
-    spelling = config.spelling
-    archive = dict(config.archive)
-    regions, _ = match(archive, result.book, spelling)
+    # The archive check's own inputs and steps: the same archive, spelling rules, matching and classes.
+    spelling, archive, confusions = config.spelling, config.archive, set(config.real_word_confusions)
+    norm = normaliser(spelling)
+    regions, _ = match(archive, result.book, spelling, norm)
     theirs = [w for t in archive.values() for w in words(t)]
-    confusions = set(config.real_word_confusions)
-    norm = lambda w: normalise(w, spelling)  # noqa: E731
     book = result.book
     systems = {
         "raw OCR (no cleaning)": None,

@@ -38,7 +38,9 @@ from __future__ import annotations
 
 import argparse
 import json
+import subprocess
 import sys
+import tempfile
 from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
@@ -172,15 +174,58 @@ KINDS = ("note_mark", "quote_unbalanced", "quote_run", "speck", "space_before_pu
 _MARK_PAIR = regex.compile(r"(?<=\p{L}[”’)]?)[?!](?=[®ë°*’'!?\d])")  # not "unions,!®": that "!" is the mark
 
 
-def lost_punctuation(changes: list[dict], lines: set[int]) -> list[Case]:
-    """Changes on body lines that removed a "?" or "!" which stood before another mark."""
+def lost_punctuation(changes: list[dict], lines: set[int], raw: list[str]) -> list[Case]:
+    """Changes on body lines that removed a "?" or "!" which stood before another mark where a sentence ends
+    ("understood?®" at a paragraph's end; not "day!’ he", where the "!" is part of the misread number)."""
     cases = []
     for c in changes:
         kept = c["after"].count("?") + c["after"].count("!")
-        if c["line"] in lines and _MARK_PAIR.search(c["before"]) and kept < len(_MARK_PAIR.findall(c["before"])):
+        line = raw[c["line"] - 1]
+        where = line.find(c["before"])
+        rest = line[where + len(c["before"]) :] if where >= 0 else ""
+        ends = not rest.strip() or bool(regex.match(r"\s+[“‘\"']?\p{Lu}", rest))
+        if c["line"] in lines and ends and _MARK_PAIR.search(c["before"]) and kept < len(_MARK_PAIR.findall(c["before"])):
             cases.append(Case("lost_punctuation", -1, 0, c["line"], str(c["page"]), f"{c['before']} -> {c['after']}",
                               c["stage"]))
     return cases
+
+
+@dataclass
+class Scan:
+    """What one clean/BOOK folder shows: the cases, words of the body, ellipsis forms, notes linked of all."""
+
+    cases: list
+    paragraphs: int
+    words: int
+    forms: Counter
+    linked: int
+    notes: int
+    by_sequence: int
+
+    @property
+    def made(self) -> int:
+        return sum(1 for c in self.cases if c.detail.startswith("pipeline-made") or c.kind == "lost_punctuation")
+
+
+def measure(folder: Path, raw: list[str]) -> Scan:
+    """Scan one book's output folder (paragraphs.jsonl, changes.jsonl, stats.json) against its raw lines."""
+    with open(folder / "paragraphs.jsonl", encoding="utf-8") as handle:
+        paragraphs = [json.loads(line) for line in handle]
+    cases, forms = scan(paragraphs, raw)
+    with open(folder / "changes.jsonl", encoding="utf-8") as handle:
+        changes = [json.loads(line) for line in handle]
+    cases += lost_punctuation(changes, {n for p in body(paragraphs) for n in p["lines"]}, raw)
+    notes = json.loads((folder / "stats.json").read_text(encoding="utf-8")).get("notes", {})
+    return Scan(cases, len(body(paragraphs)), sum(len(p["text"].split()) for p in body(paragraphs)), forms,
+                sum(part["linked"] for part in notes.values()), sum(part["notes"] for part in notes.values()),
+                sum(part.get("linked_by_sequence_only", 0) for part in notes.values()))
+
+
+def at_commit(revision: str, book: str, into: Path) -> Path:
+    """The committed clean/BOOK folder of an earlier commit, unpacked into ``into`` (``git archive``)."""
+    archive = subprocess.run(["git", "archive", revision, f"clean/{book}"], cwd=PROJECT, capture_output=True, check=True)
+    subprocess.run(["tar", "-x", "-C", str(into)], input=archive.stdout, check=True)
+    return into / "clean" / book
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -189,31 +234,27 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--clean", type=Path, default=PROJECT / "clean")
     parser.add_argument("--raw", type=Path, default=PROJECT / "raw")
     parser.add_argument("--quiet", action="store_true", help="counts only")
+    parser.add_argument("--before", metavar="REV", help="also scan clean/BOOK as committed at REV, in a column beside")
     args = parser.parse_args(argv)
-    with open(args.clean / args.book / "paragraphs.jsonl", encoding="utf-8") as handle:
-        paragraphs = [json.loads(line) for line in handle]
     raw = (args.raw / f"{args.book}.txt").read_text(encoding="utf-8").split("\n")
-    cases, forms = scan(paragraphs, raw)
-    with open(args.clean / args.book / "changes.jsonl", encoding="utf-8") as handle:
-        changes = [json.loads(line) for line in handle]
-    cases += lost_punctuation(changes, {n for p in body(paragraphs) for n in p["lines"]})
-    words = sum(len(p["text"].split()) for p in body(paragraphs))
+    now = measure(args.clean / args.book, raw)
+    before = None
+    if args.before:
+        with tempfile.TemporaryDirectory(prefix="scan-marks-") as tmp:
+            before = measure(at_commit(args.before, args.book, Path(tmp)), raw)
     if not args.quiet:
-        for case in cases:
+        for case in now.cases:
             print(f"{case.kind:18} p. {case.pages:7} line {case.line:5}  {case.detail:45}  …{case.context}…")
         print()
-    counts = Counter(c.kind for c in cases)
-    print(f"body: {len(body(paragraphs))} paragraphs, {words} words; ellipsis forms: {dict(forms)}")
-    print("| fault | count |\n| --- | --- |")
+    print(f"body: {now.paragraphs} paragraphs, {now.words} words; ellipsis forms: {dict(now.forms)}")
+    columns = ([f"at {args.before}"] if before else []) + ["now"]
+    scans = ([before] if before else []) + [now]
+    print("| fault | " + " | ".join(columns) + " |\n| --- |" + " --- |" * len(columns))
     for kind in KINDS:
-        print(f"| {kind} | {counts[kind]} |")
-    made = sum(1 for c in cases if c.detail.startswith("pipeline-made") or c.kind == "lost_punctuation")
-    print(f"| total | {len(cases)} |\n| of which made by the pipeline | {made} |")
-    stats = json.loads((args.clean / args.book / "stats.json").read_text(encoding="utf-8"))
-    notes = stats.get("notes", {})
-    linked = sum(part["linked"] for part in notes.values())
-    print(f"notes linked: {linked}/{sum(part['notes'] for part in notes.values())}, by sequence only: "
-          f"{sum(part['linked_by_sequence_only'] for part in notes.values())}")
+        print(f"| {kind} | " + " | ".join(str(Counter(c.kind for c in s.cases)[kind]) for s in scans) + " |")
+    print("| total | " + " | ".join(str(len(s.cases)) for s in scans) + " |")
+    print("| of which made by the pipeline | " + " | ".join(str(s.made) for s in scans) + " |")
+    print("| notes linked | " + " | ".join(f"{s.linked}/{s.notes} ({s.by_sequence} by sequence only)" for s in scans) + " |")
     return 0
 
 

@@ -4,15 +4,18 @@ Start here. The package is built in layers; each imports only from the
 layers below it (no import points up):
 
     cli.py                   the command line: a thin layer over run/, ops/ and changelog/
-    ops/                     Prefect: flow.py (thin tasks around run/book.py), server.py (the local dashboard)
+    ops/                     Prefect: flow.py (thin tasks around run/book.py), server.py (the local dashboard),
+                             environment.py (Prefect settings and which server to report to, set before Prefect is imported)
     run/                     one run: options, names (safe output folders), book.py (THE per-book
                              sequence: decide, read, stages, verify, render, publish), batch, cache,
                              render (the output files), publish (whole-folder swap, per-book lock)
-    changelog/               the log read back: replay (the log reproduces book.md), explain ("why")
+    edition/                 the finished book presented: book.md (headings, footnotes), the index, TEI
+    changelog/               the log read back: replay (the log reproduces the clean text), explain ("why")
     verification/            the check against the archive transcriptions (a yardstick, never a source)
     stages/                  the registry STAGES and run_stages; one module or subpackage per stage:
                              repair_unicode, remove_page_furniture, rebuild_paragraphs,
-                             join_hyphenated_words, correct_ocr_words, split_documents
+                             join_hyphenated_words, correct_ocr_words, repair_punctuation,
+                             split_documents, apply_review_decisions
     rules/                   rules/*.tsv and <book>.toml read into a Config, every problem at FILE:LINE
     reader.py, lexicon.py, spelling.py, config.py, model.py, locations.py
                              the vocabulary everything shares: the Book model and Change record,

@@ -14,17 +14,18 @@ Examples::
 
 from __future__ import annotations
 
-import logging
 import os
 import sys
+import time
 from pathlib import Path
 from typing import Annotated, Optional
 
 import typer
 
 from pipeline import __version__
-from pipeline.locations import ARCHIVE_DIR, CLEAN_DIR, PREFECT_HOME, RAW_GLOB, RULES_DIR
+from pipeline.locations import ARCHIVE_DIR, CLEAN_DIR, RAW_GLOB, RULES_DIR
 from pipeline.ops import server
+from pipeline.ops.environment import connect_to_server, dask_reachable, log_runs_to_file, prefect_home
 from pipeline.ops.server import ServerError
 from pipeline.reader import InputError
 from pipeline.rules import RulesError, load_config
@@ -42,7 +43,6 @@ server_app = typer.Typer(
     help="Start, stop or check the local Prefect server that keeps the dashboard (http://127.0.0.1:4200).",
 )
 app.add_typer(server_app, name="server")
-RUN_LOG = "pipeline-runs.log"
 """Prefect's full log of the runs started from this command line (tracebacks included), under PREFECT_HOME."""
 
 
@@ -57,48 +57,6 @@ def main(
     version: Annotated[bool, typer.Option("--version", callback=_version, is_eager=True, help="Print the version and exit")] = False,
 ) -> None:
     """Clean the OCR text of scanned books: raw/ in, clean/ out, every edit logged."""
-
-
-def prefect_home() -> Path:
-    """Where Prefect keeps its database and our server's pid/status files: $PREFECT_HOME or .prefect/."""
-    return Path(os.environ.get("PREFECT_HOME") or PREFECT_HOME)
-
-
-def prefect_environment(verbose: bool = False) -> None:
-    """Offline, project-local Prefect settings, unless the user has set their own.
-
-    Prefect's own console log is kept for ``--verbose``: by default a run
-    prints one line per book, and the full log (tracebacks included) goes to
-    the dashboard and to ``PREFECT_HOME/pipeline-runs.log``.
-    """
-    os.environ.setdefault("PREFECT_HOME", str(PREFECT_HOME))
-    for name, value in {**server.OFFLINE_SETTINGS, **server.EPHEMERAL_SETTINGS}.items():
-        os.environ.setdefault(name, value)
-    if not verbose:
-        os.environ.setdefault("PREFECT_LOGGING_HANDLERS_CONSOLE_LEVEL", "CRITICAL")
-
-
-def log_runs_to_file() -> Path:
-    """Add a file handler to Prefect's loggers, so what the terminal does not show is kept."""
-    path = prefect_home() / RUN_LOG
-    path.parent.mkdir(parents=True, exist_ok=True)
-    handler = logging.FileHandler(path, encoding="utf-8")
-    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)-7s %(name)s: %(message)s"))
-    logging.getLogger("prefect").addHandler(handler)
-    return path
-
-
-def connect_to_server(verbose: bool = False) -> str | None:
-    """Point Prefect at the user's server, or at ours if one runs; None means ephemeral mode."""
-    prefect_environment(verbose)
-    if not os.environ.get("PREFECT_API_URL", "x"):  # set but empty: Prefect's event client would fail on it
-        del os.environ["PREFECT_API_URL"]
-    if os.environ.get("PREFECT_API_URL"):
-        return os.environ["PREFECT_API_URL"]
-    url = server.running_api_url(prefect_home())
-    if url:
-        os.environ["PREFECT_API_URL"] = url
-    return url
 
 
 def fail(message: str) -> None:
@@ -252,21 +210,6 @@ def run(
         raise typer.Exit(1)
 
 
-def dask_reachable(address: str, timeout: float = 5.0) -> str | None:
-    """None if something listens at a Dask scheduler address (``tcp://host:port``), else the error to show."""
-    import socket
-    from urllib.parse import urlparse
-
-    parsed = urlparse(address if "://" in address else f"tcp://{address}")
-    if not parsed.hostname or not parsed.port:
-        return f"--dask {address}: give the scheduler as tcp://HOST:PORT, or 'local'"
-    try:
-        with socket.create_connection((parsed.hostname, parsed.port), timeout=timeout):
-            return None
-    except OSError as exc:
-        return f"--dask {address}: no Dask scheduler answers there ({exc.strerror or exc}); start one with `dask scheduler`"
-
-
 @app.command()
 def serve(
     files: Annotated[Optional[list[str]], typer.Argument(help="Raw files or globs each run cleans; default: raw/*.txt")] = None,
@@ -334,7 +277,10 @@ def trigger(
             fail(f"no deployment clean-raw/{name} on {url}; start one with: python -m pipeline serve --name {name}")
             raise typer.Exit(1)
         deployment.raise_for_status()
-        body = {"parameters": {"force": True}} if force else {}
+        # The run is named now, as the flow names its own runs, not with a random name until it starts.
+        body: dict = {"name": f"clean-raw {time.strftime('%Y-%m-%d %H:%M:%S')}"}
+        if force:
+            body["parameters"] = {"force": True}
         created = httpx.post(f"{url}/deployments/{deployment.json()['id']}/create_flow_run", json=body, timeout=10)
         created.raise_for_status()
     except httpx.HTTPError as exc:

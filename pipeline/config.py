@@ -62,6 +62,26 @@ class Spelling:
 
 
 @dataclass(frozen=True, slots=True)
+class Decision:
+    """A reviewer's decision on a row of review.tsv, from rules/review_decisions.tsv.
+
+    The row is named by ``book`` (the raw file's name without .txt) and
+    ``stage``, ``line`` and ``token`` as review.tsv gives them. ``decision`` is ``accept`` (take ``text``, or the first candidate
+    when ``text`` is empty), ``reject`` (keep the text as printed) or
+    ``edit`` (write ``text``). ``source`` is ``rules/FILE:LINE``.
+    """
+
+    book: str
+    stage: str
+    line: int
+    token: str
+    decision: str
+    text: str
+    note: str
+    source: str
+
+
+@dataclass(frozen=True, slots=True)
 class Config:
     """Everything the stages may consult.
 
@@ -111,6 +131,11 @@ class Config:
     - ``real_word_confusions``: (word, misread as) pairs of valid words OCR
       mixes up (rules/real_word_confusions.tsv), lower case, for classing
       archive differences. Default: none.
+    - ``review_decisions``: a reviewer's answers to review.tsv rows
+      (rules/review_decisions.tsv), applied by ``apply_review_decisions`` as
+      logged changes (rule ``reviewer``); a decided row is not asked again.
+      Default: none. Risk: a decision written for an older run whose row no
+      longer exists is not applied (it is reported as a warning).
     """
 
     folio_digits: Mapping[str, str] = field(default_factory=dict)
@@ -128,6 +153,7 @@ class Config:
     archive: Mapping[str, str] = field(default_factory=dict)
     spelling: Spelling = Spelling()
     real_word_confusions: frozenset[tuple[str, str]] = frozenset()
+    review_decisions: tuple[Decision, ...] = ()
 
 
-__all__ = ["Config", "HyphenRule", "LineRule", "Scanno", "Spelling"]
+__all__ = ["Config", "Decision", "HyphenRule", "LineRule", "Scanno", "Spelling"]

@@ -181,6 +181,43 @@ class BookInfo:
 
 
 @dataclass(frozen=True, slots=True)
+class PageRef:
+    """A page reference of the index: a page or range, ``kind`` ``n`` (a note on that page),
+    ``b`` (a biographical note) or ``ff`` (and following pages)."""
+
+    first: int
+    last: int
+    kind: str = ""
+
+    def __str__(self) -> str:
+        pages = str(self.first) if self.first == self.last else f"{self.first}-{self.last}"
+        return pages + self.kind
+
+
+@dataclass(frozen=True, slots=True)
+class IndexEntry:
+    """An index entry: its heading, page references, cross-references, sub-entries,
+    the raw lines it was read from, and what could not be read."""
+
+    heading: str
+    refs: tuple[PageRef, ...] = ()
+    see: tuple[str, ...] = ()
+    subentries: tuple[IndexEntry, ...] = ()
+    lines: tuple[int, ...] = ()
+    problems: tuple[str, ...] = ()
+
+    def to_dict(self) -> dict:
+        return {
+            "heading": self.heading,
+            "refs": [str(r) for r in self.refs],
+            "see": list(self.see),
+            "subentries": [s.to_dict() for s in self.subentries],
+            "lines": list(self.lines),
+            "problems": list(self.problems),
+        }
+
+
+@dataclass(frozen=True, slots=True)
 class Book:
     """The whole book at some point in the pipeline."""
 
@@ -192,6 +229,9 @@ class Book:
     documents: tuple[Document, ...] = ()
     warnings: tuple[str, ...] = ()
     info: BookInfo = BookInfo()
+    index: tuple[IndexEntry, ...] = ()
+    closed: tuple[tuple[str, int, str], ...] = ()
+    """Review rows (stage, line, token) a reviewer has decided (rules/review_decisions.tsv)."""
 
     def evolve(self, **changes) -> Book:
         """Return a copy with some fields replaced (stages never mutate a book)."""

@@ -1,6 +1,6 @@
 """Degrade clean paragraphs into the plain-text OCR of a scanned book, seeded, keeping the truth.
 
-The generator of the synthetic benchmark suite (``bench/synthetic.py``). From
+The generator of the synthetic benchmark suite (``bench/bench_synthetic.py``). From
 the same paragraphs and seed it always makes the same book, and it records
 every damage it did, so a cleaner's output can be scored against exact truth,
 error type by error type:
@@ -21,7 +21,10 @@ error type by error type:
    ("sepa rate"), specks at a line's edge ("_", "š"), misread folios ("T5"
    for 75), and junk lines (the mirrored library stamp, specks read as
    letters) set apart by blank lines at a page's foot (``junk``). Each in-line
-   damage is an :class:`Edit`.
+   damage is an :class:`Edit`. A second profile, :data:`ANY_OCR`, stands for
+   scans by other engines: letters read as digits and symbols ("y0u",
+   "tran$cribed"), other letter confusions ("experieuced"), real-word
+   misreads ("arid" for "and") and lost spaces ("andthese").
 
 Every non-empty line ends with a space, as in the Internet Archive dump.
 :func:`restore` undoes it all and gives back the paragraphs: the truth is
@@ -63,6 +66,31 @@ CONFUSIONS: tuple[tuple[str, str, float], ...] = (
 )
 """(printed, read as, weight): character confusions of OCR, as seen in the real book."""
 
+ANY_ENGINE: tuple[tuple[str, str, float], ...] = (
+    ("o", "0", 3),  # "y0u", "with0ut"
+    ("l", "1", 3),  # "P1enary"
+    ("s", "5", 1),
+    ("s", "$", 2),  # "tran$cribed", "i$"
+    ("B", "8", 1),
+    ("b", "6", 1),
+    ("i", "ı", 1),  # dotless i: "ın"
+    ("m", "rn", 2),
+    ("d", "cl", 1),
+    ("h", "li", 1),
+    ("n", "u", 2),  # "experieuced", "iu"
+    ("u", "ii", 1),
+    ("w", "vv", 1),
+    ("th", "tb", 1),
+)
+"""(printed, read as, weight): misreads of OCR engines in general, letters read as digits
+or symbols and as other letters: the second OCR profile (:data:`ANY_OCR`)."""
+
+REAL_WORDS: tuple[tuple[str, str], ...] = (
+    ("and", "arid"), ("head", "bead"), ("for", "tor"), ("had", "bad"), ("modern", "modem"),
+    ("of", "cf"), ("my", "ray"), ("from", "form"), ("the", "tie"),
+)
+"""(printed, read as): misreads that are themselves words ("real-word" errors)."""
+
 SPECKS: tuple[tuple[str, str], ...] = (("_", "start"), ("š", "end"), ("Š", "end"), ("©", "end"), ("~", "start"), ("•", "end"))
 """(mark, where): lone specks at a line's edge; the first four are the real book's."""
 
@@ -98,6 +126,14 @@ class Noise:
     - ``speck``: share of lines with a speck at an edge (0.005).
     - ``junk``: share of pages with junk lines at the foot (0.05).
     - ``misread_folio``: share of furniture lines with a page digit misread (0.03).
+    - ``confusions``: the table the character confusions are drawn from
+      (:data:`CONFUSIONS`, the real book's; :data:`ANY_ENGINE` for other scans).
+      A confusion that puts a digit or symbol in a word is logged as kind
+      ``odd_character``, one between letters as ``confusion``.
+    - ``real_word``: share of the words of :data:`REAL_WORDS` read as their
+      real-word misread ("arid" for "and") (0).
+    - ``lost_space``: share of spaces between two words of letters that are
+      lost ("andthese") (0).
     """
 
     hyphenate: float = 0.6
@@ -107,10 +143,16 @@ class Noise:
     speck: float = 0.005
     junk: float = 0.05
     misread_folio: float = 0.03
+    confusions: tuple[tuple[str, str, float], ...] = CONFUSIONS
+    real_word: float = 0.0
+    lost_space: float = 0.0
 
 
 HEAVY = Noise(confusion=0.01, glued=0.0025, split=0.0025)
 """Five times the default rate of misreads in the text."""
+ANY_OCR = Noise(confusion=0.01, glued=0, split=0, confusions=ANY_ENGINE, real_word=0.01, lost_space=0.003)
+"""The second OCR profile: another engine's misreads (:data:`ANY_ENGINE`) in one word
+of a hundred, real-word misreads and lost spaces between words."""
 CLEAN = Noise(confusion=0, glued=0, split=0, speck=0, junk=0, misread_folio=0)
 """Line breaks and pages only: no OCR noise."""
 
@@ -119,8 +161,8 @@ CLEAN = Noise(confusion=0, glued=0, split=0, speck=0, junk=0, misread_folio=0)
 class Edit:
     """One injected misread: at ``line`` (1-based) and ``column`` the text reads ``after`` where the truth has ``before``.
 
-    ``kind`` is ``confusion``, ``glued``, ``split``, ``speck`` or
-    ``misread_folio``; ``paragraph`` and ``offset`` locate it in the truth
+    ``kind`` is ``confusion``, ``odd_character``, ``real_word``, ``glued``,
+    ``lost_space``, ``split``, ``speck`` or ``misread_folio``; ``paragraph`` and ``offset`` locate it in the truth
     (None for furniture).
     """
 
@@ -208,6 +250,7 @@ class _Line:
     hyphen: str = ""  # "" | "inserted" | "compound"
 
 
+_REAL_WORDS = dict(REAL_WORDS)
 _HYPHENATOR = pyphen.Pyphen(lang="en_US", left=2, right=3)
 _CORE = regex.compile(r"^(\P{L}*)(\p{L}+)(\P{L}*)$")
 
@@ -258,9 +301,9 @@ def wrap(paragraph: str, number: int, width: int, rng: random.Random, hyphenate:
     return lines, breaks
 
 
-def _confuse(token: str, rng: random.Random) -> tuple[int, str, str] | None:
+def _confuse(token: str, rng: random.Random, table: tuple[tuple[str, str, float], ...] = CONFUSIONS) -> tuple[int, str, str] | None:
     """One character confusion inside a token: (column, printed, read as), or None when none applies."""
-    options = [(i, meant, seen, w) for meant, seen, w in CONFUSIONS for i in _find_all(token, meant)]
+    options = [(i, meant, seen, w) for meant, seen, w in table for i in _find_all(token, meant)]
     if not options:
         return None
     i, meant, seen, _ = rng.choices(options, weights=[o[3] for o in options])[0]
@@ -285,12 +328,21 @@ def _noise_line(line: _Line, rng: random.Random, noise: Noise) -> list[tuple[str
             previous = tokens[k - 1][1]
             after = rng.choice([".", ",", "", ""]) if previous[-1].isalpha() else ""
             edits.append(("glued", col - 1, " ", after))
+        elif k and noise.lost_space and tokens[k - 1][1].isalpha() and token.isalpha() and rng.random() < noise.lost_space:
+            if not (edits and edits[-1][1] >= col - 1 - len(tokens[k - 1][1])):  # the word before is untouched
+                edits.append(("lost_space", col - 1, " ", ""))
+        misread = _REAL_WORDS.get(token)
+        if misread and noise.real_word and rng.random() < noise.real_word:
+            if not (edits and edits[-1][1] == col - 1):  # its space before is still there
+                edits.append(("real_word", col, token, misread))
+            continue
         roll = rng.random()
         if roll < noise.confusion and letters:
-            found = _confuse(token, rng)
+            found = _confuse(token, rng, noise.confusions)
             if found:
                 i, meant, seen = found
-                edits.append(("confusion", col + i, meant, seen))
+                odd = not all(ch.isalpha() and ch != "ı" for ch in seen)
+                edits.append(("odd_character" if odd else "confusion", col + i, meant, seen))
         elif roll < noise.confusion + noise.split and len(letters) >= 6 and letters == token:
             i = rng.randint(2, len(token) - 2)
             edits.append(("split", col + i, "", " "))

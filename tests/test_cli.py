@@ -90,7 +90,7 @@ def test_cli_runs_the_prefect_flow_in_ephemeral_mode(cut_book, tmp_path):
 
 def test_cli_gives_the_ephemeral_server_time_to_migrate_its_database(monkeypatch):
     """Prefect's 20 s default timed out on a loaded CI machine; a user's own value still wins."""
-    from pipeline import cli
+    from pipeline.ops import environment as cli
 
     monkeypatch.setattr(os, "environ", dict(os.environ))
     monkeypatch.delenv("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", raising=False)

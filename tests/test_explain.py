@@ -39,9 +39,14 @@ def test_explain_matches_whole_words_only():
 
 
 def test_explain_includes_review_entries():
-    found = explain(OUT, "phenomen")
-    assert [f.review for f in found] == [True]
-    assert "phenomena" in found[0].after
+    found = [f for f in explain(OUT, "Con-") if f.review]  # "Thirteenth Con- 13-14, gress": left as printed
+    assert [(f.stage, f.line) for f in found] == [("join_hyphenated_words", 7788)]
+
+
+def test_explain_shows_a_reviewers_decision():
+    found = explain(OUT, "phenomen")  # listed for review, then decided in rules/review_decisions.tsv
+    assert [(f.rule, f.after, f.review) for f in found] == [("reviewer", "phenomena,", False)]
+    assert found[0].evidence.startswith("rules/review_decisions.tsv:")
 
 
 def test_explain_names_the_folder_when_there_is_no_output(tmp_path):

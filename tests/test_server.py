@@ -131,6 +131,7 @@ def test_server_run_reports_to_it_with_a_task_run_per_stage_and_artifacts(prefec
     by_key = {a["key"]: a for a in artifacts}
     assert by_key["stats-cut"]["type"] == "markdown" and "paragraphs" in by_key["stats-cut"]["data"]
     assert by_key["clean-raw-summary"]["type"] == "table"
+    assert by_key["review-cut"]["type"] == "table"  # the open review rows
     assert by_key["clean-raw-progress"]["type"] == "progress" and by_key["clean-raw-progress"]["data"] == 100.0
     batch_run = api(prefect_server, f"/flow_runs/{parent_task['flow_run_id']}")
     assert batch_run["state_type"] == "COMPLETED"
@@ -177,14 +178,64 @@ def test_server_rerun_is_cached(prefect_server, cleaned, raw_dir):
     assert ": cached, " in done.stdout
 
 
-def test_server_batch_on_a_local_dask_cluster_of_two_workers(prefect_server, raw_dir, cleaned, tmp_path):
-    done = cli(prefect_server, "run", str(raw_dir / "*.txt"), "--out", str(tmp_path / "clean"), "--dask", "local")
+@pytest.fixture
+def dask_cluster(prefect_server):
+    """A real Dask cluster as on several machines: a `dask scheduler` and two `dask worker` processes (one thread each).
+
+    The workers get what a worker machine needs: this project importable and PREFECT_API_URL naming the server.
+    """
+    from distributed import Client
+
+    port = server.free_port()
+    address = f"tcp://127.0.0.1:{port}"
+    env = {**os.environ, "PREFECT_HOME": prefect_server.home, "PREFECT_API_URL": prefect_server.api_url}
+    dask = str(Path(sys.executable).with_name("dask"))
+    processes = [subprocess.Popen([dask, "scheduler", "--host", "127.0.0.1", "--port", str(port), "--no-dashboard"],
+                                  cwd=PROJECT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)]
+    try:
+        for name in ("worker-1", "worker-2"):
+            processes.append(subprocess.Popen(
+                [dask, "worker", address, "--name", name, "--nworkers", "1", "--nthreads", "1", "--no-dashboard"],
+                cwd=PROJECT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL))
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                with Client(address, timeout=5) as client:
+                    client.wait_for_workers(2, timeout=60)
+                break
+            except OSError:
+                if time.monotonic() > deadline:
+                    raise
+                time.sleep(0.5)
+        yield address
+    finally:
+        for process in reversed(processes):
+            process.terminate()
+        for process in processes:
+            try:
+                process.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                process.kill()
+
+
+def test_server_batch_on_a_dask_scheduler_and_two_workers_matches_serial(prefect_server, dask_cluster, tmp_path):
+    """Four books cleaned through `--dask tcp://…` by two worker processes: the same outputs as a serial run."""
+    raw = tmp_path / "raw"
+    raw.mkdir()
+    lines = BOOK.read_text(encoding="utf-8").split("\n")
+    for n, first in enumerate((182, 580, 980, 1380)):
+        (raw / f"part-{n}.txt").write_text("\n".join(lines[first : first + 400]) + "\n", encoding="utf-8")
+    done = cli(prefect_server, "run", str(raw / "*.txt"), "--out", str(tmp_path / "dask"), "--dask", dask_cluster)
     assert done.returncode == 0, done.stderr[-3000:]
-    assert "2 books: 2 cleaned, 0 cached, 0 failed" in done.stdout
-    assert "note: the books run on a local Dask cluster of 2 worker processes" in done.stderr
-    _, _, out = cleaned
-    assert (tmp_path / "clean" / "cut-two" / "book.md").read_bytes() == (out / "cut" / "book.md").read_bytes()
-    assert book_runs(prefect_server, "cut-two")[0]["state_type"] == "COMPLETED"
+    assert "4 books: 4 cleaned, 0 cached, 0 failed" in done.stdout
+    assert f"note: the books run on the Dask cluster at {dask_cluster}" in done.stderr
+    serial = cli(prefect_server, "run", str(raw / "*.txt"), "--out", str(tmp_path / "serial"), "--no-prefect")
+    assert serial.returncode == 0, serial.stderr[-3000:]
+    for n in range(4):
+        for name in ("book.md", "changes.jsonl", "paragraphs.jsonl", "review.tsv"):
+            ours, theirs = tmp_path / "dask" / f"part-{n}" / name, tmp_path / "serial" / f"part-{n}" / name
+            assert ours.read_bytes() == theirs.read_bytes(), (n, name)
+        assert book_runs(prefect_server, f"part-{n}")[0]["state_type"] == "COMPLETED"
 
 
 def test_server_batch_with_two_workers_runs_each_book_as_one_task(prefect_server, raw_dir, cleaned, tmp_path):
@@ -233,7 +284,9 @@ def test_server_schedule_really_runs_trigger_works_and_serve_stops_cleanly(prefe
         assert deployment["entrypoint"] == "pipeline.ops.flow.clean_raw"
         schema = deployment["parameter_openapi_schema"]["properties"]
         assert all(field.get("description") for field in schema.values()), schema
-        assert "run it now: " in log_path.read_text() and "pipeline trigger --name test-cron" in log_path.read_text()
+        # serve registers the deployment before it prints how to trigger it: wait for the line, not just the API
+        assert wait_for(lambda: "pipeline trigger --name test-cron" in log_path.read_text(), 30), log_path.read_text()
+        assert "run it now: " in log_path.read_text()
 
         def runs(state_types=None):
             body = {"deployments": {"id": {"any_": [deployment["id"]]}}}
@@ -248,6 +301,7 @@ def test_server_schedule_really_runs_trigger_works_and_serve_stops_cleanly(prefe
 
         done = cli(prefect_server, "trigger", "--name", "test-cron")
         assert done.returncode == 0, done.stderr
+        assert "created flow run clean-raw 20" in done.stdout, done.stdout  # named as the flow names runs
         run_id = done.stdout.strip().rsplit("/", 1)[-1]
         finished = wait_for(lambda: api(prefect_server, f"/flow_runs/{run_id}")["state_type"]
                             in ("COMPLETED", "FAILED", "CRASHED", "CANCELLED"), 150)

@@ -5,7 +5,7 @@ apply: ``lines`` stages edit raw lines at (line, column); a ``grouping``
 stage only groups lines (its records explain joins, they edit nothing), so
 the grouping is read from ``paragraphs.jsonl``; ``paragraphs`` stages edit
 paragraphs at the (line, column) where the edited span begins. Applying the records in order
-must give back ``book.md`` exactly.
+must give back the clean text (``paragraphs.jsonl``, which ``book.md`` presents) exactly.
 """
 
 from __future__ import annotations

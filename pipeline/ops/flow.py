@@ -98,14 +98,29 @@ def run_as_task(name: str, function: Callable, *args):
     return step_task.with_options(name=name)(name, function, quote(args))
 
 
+def review_rows(tsv: str) -> list[dict[str, str]]:
+    r"""The open rows of review.tsv as table rows (the dashboard's list of what is still to decide).
+
+    >>> review_rows("stage\tpage\tline\ttoken\ncorrect_ocr_words\t130\t6374\tTommorow\n")
+    [{'stage': 'correct_ocr_words', 'page': '130', 'line': '6374', 'token': 'Tommorow'}]
+    """
+    header, *rows = tsv.rstrip("\n").split("\n")
+    names = header.split("\t")
+    return [dict(zip(names, row.split("\t"))) for row in rows if row]
+
+
 def publish_artifacts(result: Result, verification: Verification | None, files: dict[str, str]) -> None:
-    """The archive check (table and report) and the book's stats, as artifacts of the book's flow run."""
+    """The archive check (table and report), the open review rows (table) and the book's stats,
+    as artifacts of the book's flow run."""
     key = artifact_key(result.book.name)
     if verification is not None:
         create_table_artifact(key="verification-" + key, table=verification_rows(verification),
                               description="Clean documents against the archive transcriptions")
         create_markdown_artifact(key="verification-report-" + key, markdown=to_markdown(verification),
                                  description="Archive check: figures and the differences left")
+    review = review_rows(files["review.tsv"])
+    create_table_artifact(key="review-" + key, table=review or [{"open rows": "none"}],
+                          description=f"Review: {len(review)} open row(s); answer them in rules/review_decisions.tsv")
     stats = json.loads(files["stats.json"])
     pages = stats["pages"]
     create_markdown_artifact(
@@ -234,7 +249,7 @@ def clean_raw(
         rules_dir: The rules folder; empty for the project's rules/.
         archive_dir: The archive transcriptions to check against; empty for none.
         skip: Stages not to run (repair_unicode, remove_page_furniture, rebuild_paragraphs,
-            join_hyphenated_words, correct_ocr_words, split_documents).
+            join_hyphenated_words, correct_ocr_words, split_documents, apply_review_decisions).
         force: Clean every book again even if its cache key is unchanged.
     """
     if os.environ.get(IGNORE_SIGINT) and _in_main_thread():

@@ -27,6 +27,7 @@ FILES = {
     "scannos.tsv": ("scannos", specs.scannos),
     "editorial_spelling.tsv": ("spelling", specs.editorial_spelling),
     "real_word_confusions.tsv": ("real_word_confusions", specs.real_word_confusions),
+    "review_decisions.tsv": ("review_decisions", specs.review_decisions),
 }
 """Each rules file, the Config field it fills, and its reader. ``<book>.toml`` files come on top."""
 

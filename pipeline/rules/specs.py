@@ -14,7 +14,7 @@ from typing import Any, Mapping
 
 import regex
 
-from pipeline.config import HyphenRule, LineRule, Scanno, Spelling
+from pipeline.config import Decision, HyphenRule, LineRule, Scanno, Spelling
 from pipeline.lexicon import word_counts
 from pipeline.rules.tsv import Problems, compile_pattern, read_text, read_tsv, text_line_of, unique
 
@@ -156,6 +156,34 @@ def real_word_confusions(path: Path, problems: Problems) -> frozenset[tuple[str,
     rows = read_tsv(path, ("word", "misread_as", "note"), problems)
     rows = unique(rows, lambda r: (r["word"].lower(), r["misread_as"].lower()), "pair")
     return frozenset((row["word"].lower(), row["misread_as"].lower()) for row in rows)
+
+
+DECISIONS = ("accept", "reject", "edit")
+
+
+def review_decisions(path: Path, problems: Problems) -> tuple[Decision, ...]:
+    """rules/review_decisions.tsv: a reviewer's answer to a review.tsv row (book; stage, line, token as there)."""
+    decisions = []
+    columns = ("book", "stage", "line", "token", "decision", "text", "note")
+    key = lambda r: (r["book"], r["stage"], r["line"], r["token"])  # noqa: E731
+    for row in unique(read_tsv(path, columns, problems), key, "decision for this row"):
+        if not row["book"].strip():
+            row.error("book must name the book (its raw file without .txt), found nothing")
+        elif not regex.fullmatch(r"[a-z][a-z_]*", row["stage"]):
+            row.error(f"stage must be a stage name as review.tsv gives it, found {row['stage']!r}")
+        elif not row["line"].isdigit() or int(row["line"]) < 1:
+            row.error(f"line must be a raw line number (a positive whole number), found {row['line']!r}")
+        elif not row["token"].strip():
+            row.error("token must be the token column of the review.tsv row, found nothing")
+        elif row["decision"] not in DECISIONS:
+            row.error(f"decision must be one of {', '.join(DECISIONS)}, found {row['decision']!r}")
+        elif row["decision"] == "edit" and not row["text"].strip():
+            row.error("an 'edit' decision needs the right text in the 'text' column")
+        elif row["decision"] == "reject" and row["text"].strip():
+            row.error("a 'reject' decision keeps the text as printed: leave 'text' empty (or use 'edit')")
+        else:
+            decisions.append(Decision(row["book"].strip(), row["stage"], int(row["line"]), row["token"], row["decision"], row["text"].strip(), row["note"], row.source))
+    return tuple(decisions)
 
 
 BOOK_RULES: dict[str, dict[str, type]] = {

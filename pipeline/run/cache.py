@@ -142,7 +142,7 @@ def compute_key(raw_path: Path, options: RunOptions) -> CacheKey:
 
 
 @dataclass(frozen=True, slots=True)
-class Decision:
+class Verdict:
     """Whether a book can be skipped, and the reason to show: ``cached``, ``new``, ``forced``, ``changed: rules``."""
 
     cached: bool
@@ -165,7 +165,7 @@ def record(key: CacheKey | None, files: Iterable[str], warnings: Iterable[str] =
     return {"key": key.to_dict() if key else None, "files": sorted(files), "warnings": list(warnings)}
 
 
-def decide(job: Job, options: RunOptions) -> Decision:
+def decide(job: Job, options: RunOptions) -> Verdict:
     """Compare the key of this run with the one stored with the book's output.
 
     The book is cached only if every component matches and every file the
@@ -186,22 +186,22 @@ def decide(job: Job, options: RunOptions) -> Decision:
     """
     try:
         if not Path(job.path).is_file():  # a folder, a pipe (reading it would hang): the reader refuses it
-            return Decision(False, "not a file", None)
+            return Verdict(False, "not a file", None)
         if Path(job.path).stat().st_size > MAX_BYTES:  # the reader refuses it; hashing it first would only cost time
-            return Decision(False, "too large", None)
+            return Verdict(False, "too large", None)
         key = compute_key(Path(job.path), options)
     except OSError:
-        return Decision(False, "unreadable", None)
+        return Verdict(False, "unreadable", None)
     if options.force:
-        return Decision(False, "forced", key)
+        return Verdict(False, "forced", key)
     kept = stored(job.folder)
     if kept is None:
-        return Decision(False, "new", key)
+        return Verdict(False, "new", key)
     old = CacheKey(**{name: str(kept["key"].get(name, "")) for name in COMPONENTS})
     changed = key.changed(old)
     if changed:
-        return Decision(False, "changed: " + ", ".join(changed), key)
+        return Verdict(False, "changed: " + ", ".join(changed), key)
     missing = [name for name in kept.get("files", []) if not (Path(job.folder) / name).is_file()]
     if missing:
-        return Decision(False, "changed: output missing (" + ", ".join(missing) + ")", key)
-    return Decision(True, "cached", key, tuple(kept.get("warnings", ())))
+        return Verdict(False, "changed: output missing (" + ", ".join(missing) + ")", key)
+    return Verdict(True, "cached", key, tuple(kept.get("warnings", ())))

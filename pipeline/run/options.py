@@ -23,7 +23,7 @@ class RunOptions:
     >>> RunOptions(skip=("nope",))
     Traceback (most recent call last):
     ...
-    ValueError: unknown stage 'nope'; stages are: repair_unicode, remove_page_furniture, rebuild_paragraphs, join_hyphenated_words, correct_ocr_words, split_documents
+    ValueError: unknown stage 'nope'; stages are: repair_unicode, remove_page_furniture, rebuild_paragraphs, join_hyphenated_words, correct_ocr_words, repair_punctuation, split_documents, apply_review_decisions
     """
 
     out: Path = CLEAN_DIR

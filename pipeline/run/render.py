@@ -1,11 +1,13 @@
 """What a run writes to clean/<book>/, rendered as text first and then written atomically.
 
-- ``book.md``: the paragraphs, separated by blank lines;
+- ``book.md``: the edition in Markdown: title, part and document headings, footnotes (:mod:`pipeline.edition.markdown`);
 - ``paragraphs.jsonl``: each paragraph with its printed pages and raw lines (for citing);
 - ``changes.jsonl``: every change, in stage order (the answer to "why does this differ from the scan?");
 - ``review.tsv``: what a stage would not decide alone, left unchanged in the text;
 - ``stats.json``: counts per stage and rule, the page sequence, warnings;
 - ``NN-slug.md``: one file per document, YAML front matter and its paragraphs and footnotes;
+- ``book.tei.xml``: the edition as TEI P5 (:mod:`pipeline.edition.tei`);
+- ``index.json``, ``index.md``: the book's index read as entries (:mod:`pipeline.edition.index`);
 - ``manifest.json``: the documents in book order with file, word count and sha256,
   and the list of every file the run wrote (``outputs``), so a later run
   knows which files of the folder are its own.
@@ -20,13 +22,16 @@ from __future__ import annotations
 
 import hashlib
 import json
-import unicodedata
 from collections import Counter
+from dataclasses import replace
 
 import regex
 
 from pipeline import __version__
-from pipeline.model import Book, Change, Document
+from pipeline.edition.index import render_index_json, render_index_markdown
+from pipeline.edition.tei import render_tei
+from pipeline.edition.markdown import body_paragraphs, document_file, document_meta, document_pages, render_book, render_document
+from pipeline.model import Book, Change, ReviewItem
 from pipeline.stages import Result
 from pipeline.verification import Verification, to_html, to_json, to_markdown
 
@@ -34,7 +39,8 @@ _LOWER_START = regex.compile(r"^[^\p{L}\p{N}]*\p{Ll}")
 
 
 def render_markdown(book: Book) -> str:
-    """Paragraphs separated by blank lines.
+    """The clean text: the paragraphs separated by blank lines, what the change log replays to
+    (``book.md`` is this text presented as an edition: :mod:`pipeline.edition.markdown`).
 
     >>> from pipeline.model import Paragraph
     >>> render_markdown(Book("x", (), paragraphs=(Paragraph("One.", (1,), (0,), (5,)), Paragraph("Two.", (3,), (0,), (5,)))))
@@ -69,8 +75,39 @@ def _cell(value) -> str:
     return str(value if value is not None else "").replace("\t", " ").replace("\n", " ")
 
 
+CONTEXT_WORDS = 8
+"""Whole words of context on each side of a review row's token."""
+
+
+def placed(book: Book, item: ReviewItem) -> ReviewItem:
+    """A review row with its printed page and a context of whole words read from the text where its token stands.
+
+    Stages give a context cut at a fixed width (often mid-word) and notes no
+    page; the paragraph holding the row's raw line gives both.
+    """
+    home = next((p for p in book.paragraphs if item.line in p.lines), None)
+    if home is None:
+        return item
+    k = home.lines.index(item.line)
+    page = item.page if item.page is not None else home.line_pages[k]
+    at = home.text.find(item.token, home.starts[k]) if item.token else -1
+    if at < 0:
+        return replace(item, page=page)
+    before = home.text[:at].split()[-CONTEXT_WORDS:]
+    after = home.text[at + len(item.token) :].split()[:CONTEXT_WORDS]
+    # The token itself may sit inside a longer printed word; show that word whole.
+    left = regex.search(r"\S*$", home.text[:at])[0]
+    right = regex.match(r"\S*", home.text[at + len(item.token) :])[0]
+    if left:
+        before = before[:-1]
+    if right:
+        after = after[1:]
+    context = " ".join([*before, f"{left}{item.token}{right}", *after])
+    return replace(item, page=page, context=context)
+
+
 def render_review(items) -> str:
-    """The review list as TSV with a header, one row per undecided case."""
+    """The review list as TSV with a header, one row per case still open."""
     header = "stage\tpage\tline\ttoken\tcandidates\tcontext\treason\n"
     return header + "".join(
         "\t".join(_cell(v) for v in (r.stage, r.page, r.line, r.token, " | ".join(r.candidates), r.context, r.reason))
@@ -113,6 +150,7 @@ def stats(result: Result) -> dict:
             "start_in_lower_case": lower,
         },
         "review_items": len(book.review),
+        "review_decided": len(book.closed),
         "front_and_back_matter": [
             {"document": d.number, "title": d.title, "confidence": d.confidence, "found_by": d.evidence,
              "provenance_lines": [book.paragraphs[i].lines[0] for i in d.source_paragraphs],
@@ -133,68 +171,6 @@ def stats(result: Result) -> dict:
         },
         "warnings": list(book.warnings),
     }
-
-
-def slug(title: str) -> str:
-    """A file-name form of a title.
-
-    >>> slug("Letter to J.V. Stalin re the Foreign Trade Monopoly")
-    'letter-to-j-v-stalin-re-the-foreign-trade-monopoly'
-    >>> slug("On Lenin’s Testament")
-    'on-lenins-testament'
-    """
-    ascii_title = unicodedata.normalize("NFKD", title.replace("’", "")).encode("ascii", "ignore").decode()
-    return regex.sub(r"[^a-z0-9]+", "-", ascii_title.lower()).strip("-")[:60].rstrip("-") or "untitled"
-
-
-def document_file(d: Document) -> str:
-    return f"{d.number:02d}-{slug(d.title)}.md"
-
-
-def _yaml(value) -> str:
-    """A YAML scalar or flow list (JSON syntax is valid YAML)."""
-    return json.dumps(value, ensure_ascii=False)
-
-
-def document_pages(book: Book, d: Document) -> list[int]:
-    pages = [page for p in book.paragraphs[d.first : d.end] for page in p.pages]
-    return [min(pages), max(pages)] if pages else []
-
-
-def body_paragraphs(book: Book, d: Document) -> list[str]:
-    """The document's paragraphs without its source citation (which goes to the front matter)
-    and without unreadable junk (which follows the body, flagged)."""
-    return [book.paragraphs[i].text for i in range(d.first, d.end) if i not in d.source_paragraphs and i not in d.unreadable]
-
-
-def document_meta(book: Book, d: Document) -> dict:
-    """What the manifest and a document's front matter both say about it."""
-    return {
-        "id": d.number,
-        "title": d.title,
-        "author": d.author,
-        "part": d.part,
-        "kind": d.kind,
-        "confidence": d.confidence,
-        "pages": document_pages(book, d),
-        "notes": len(d.footnotes),
-    }
-
-
-def render_document(book: Book, d: Document) -> str:
-    """Front matter, then the body's paragraphs, then the footnotes it cites."""
-    meta = document_meta(book, d) | {
-        "dates": list(d.dates),
-        "source": d.source,
-        "contents_page": d.toc_page,
-        "found_by": d.evidence,
-    }
-    front = "---\n" + "".join(f"{key}: {_yaml(value)}\n" for key, value in meta.items()) + "---\n\n"
-    blocks = body_paragraphs(book, d) + [f"[^{n}]: {text}" for n, text in d.footnotes]
-    if d.unreadable:
-        blocks += ["## Unreadable text (low confidence, not part of the edition)"]
-        blocks += [book.paragraphs[i].text for i in d.unreadable]
-    return front + "\n\n".join(blocks) + "\n"
 
 
 def render_manifest(book: Book, files: dict[str, str]) -> str:
@@ -230,10 +206,15 @@ def render_verification(verification: Verification | None, book: Book) -> dict[s
 
 def render(result: Result, verification: Verification | None = None) -> dict[str, str]:
     """All output files of one book, by file name (relative to clean/<book>/)."""
-    review = result.book.review + (verification.review if verification else ())
+    closed = set(result.book.closed)
+    later = tuple(r for r in (verification.review if verification else ()) if (r.stage, r.line, r.token) not in closed)
+    review = tuple(placed(result.book, r) for r in result.book.review + later)
     files = {document_file(d): render_document(result.book, d) for d in result.book.documents}
     files |= render_verification(verification, result.book) | {
-        "book.md": render_markdown(result.book),
+        "book.md": render_book(result.book),
+        "book.tei.xml": render_tei(result.book),
+        "index.json": render_index_json(result.book),
+        "index.md": "# Index\n\n" + "\n\n".join(render_index_markdown(result.book)) + "\n",
         "paragraphs.jsonl": render_paragraphs(result.book),
         "changes.jsonl": render_changes(result.changes),
         "review.tsv": render_review(review),

@@ -57,7 +57,9 @@ STAGES: dict[str, Stage] = {
         Stage("rebuild_paragraphs", "grouping"),
         Stage("join_hyphenated_words", "paragraphs"),
         Stage("correct_ocr_words", "paragraphs"),
+        Stage("repair_punctuation", "paragraphs"),
         Stage("split_documents", "paragraphs"),
+        Stage("apply_review_decisions", "paragraphs"),
     )
 }
 

@@ -123,7 +123,7 @@ class Split:
 
 
 @dataclass(frozen=True, slots=True)
-class Decision:
+class HyphenChoice:
     """Keep the hyphen or close up, the evidence type and what decided it; ``review`` says why a person should look."""
 
     keep: bool
@@ -222,28 +222,28 @@ def _without_splits(paragraph: Paragraph) -> str:
     return text
 
 
-def by_book_form(split: Split, forms: BookForms) -> Decision | None:
+def by_book_form(split: Split, forms: BookForms) -> HyphenChoice | None:
     """The book's own spelling of this word elsewhere: the strongest evidence there is."""
     joined, hyphenated = forms.count(split.joined), forms.count(split.hyphenated)
     if joined == hyphenated:
         return None
     both = f"; hyphenated '{key(split.hyphenated)}' {hyphenated}×" if hyphenated else ""
     if joined > hyphenated:
-        return Decision(False, "book_joined", f"joined form '{key(split.joined)}' occurs {joined}× in the book{both}")
+        return HyphenChoice(False, "book_joined", f"joined form '{key(split.joined)}' occurs {joined}× in the book{both}")
     also = f"; joined '{key(split.joined)}' {joined}×" if joined else ""
-    return Decision(True, "book_hyphenated", f"hyphenated form '{key(split.hyphenated)}' occurs {hyphenated}× mid-line in the book{also}")
+    return HyphenChoice(True, "book_hyphenated", f"hyphenated form '{key(split.hyphenated)}' occurs {hyphenated}× mid-line in the book{also}")
 
 
-def by_capital(split: Split) -> Decision | None:
+def by_capital(split: Split) -> HyphenChoice | None:
     """A capital never starts the second half of a split word, so it starts a name in a compound."""
     if not split.right[0].isupper():
         return None
     if split.left.isupper() and split.right.isupper():
-        return Decision(False, "capitalised", f"'{split.left}' and '{split.right}' are one word in capitals")
-    return Decision(True, "capitalised", f"'{split.right}' is capitalised: a compound with a name")
+        return HyphenChoice(False, "capitalised", f"'{split.left}' and '{split.right}' are one word in capitals")
+    return HyphenChoice(True, "capitalised", f"'{split.right}' is capitalised: a compound with a name")
 
 
-def by_book_prefix(split: Split, forms: BookForms) -> Decision | None:
+def by_book_prefix(split: Split, forms: BookForms) -> HyphenChoice | None:
     """By analogy: the book's habit with the same first part before other words (distinct words counted)."""
     prefix, rest = split.left, split.right.split("-")[0]
     if len(prefix) < MIN_PREFIX or not prefix.isalpha() or not is_word(rest):
@@ -252,47 +252,47 @@ def by_book_prefix(split: Split, forms: BookForms) -> Decision | None:
     if len(closed) == len(hyphenated):
         return None
     if len(closed) > len(hyphenated):
-        return Decision(False, "book_prefix", f"the book closes up '{prefix}' before words: {', '.join(closed[:EXAMPLES])}")
-    return Decision(True, "book_prefix", f"the book hyphenates '{prefix}' before words: {', '.join(hyphenated[:EXAMPLES])}")
+        return HyphenChoice(False, "book_prefix", f"the book closes up '{prefix}' before words: {', '.join(closed[:EXAMPLES])}")
+    return HyphenChoice(True, "book_prefix", f"the book hyphenates '{prefix}' before words: {', '.join(hyphenated[:EXAMPLES])}")
 
 
-def by_rules(split: Split, config: Config) -> Decision | None:
+def by_rules(split: Split, config: Config) -> HyphenChoice | None:
     """The project's list of hyphens that belong to the word, for what the book does not show."""
     left, right = split.left.split("-")[-1].lower(), split.right.split("-")[0].lower()
     for rule in config.hyphen_prefixes:
         if not rule.left.fullmatch(left):
             continue
         if rule.right.fullmatch(right) if rule.right else (is_word(right) and not is_word(left + right)):
-            return Decision(True, "rules", f"{rule.source}: {rule.note}")
+            return HyphenChoice(True, "rules", f"{rule.source}: {rule.note}")
     return None
 
 
-def by_dictionary_joined(split: Split) -> Decision | None:
+def by_dictionary_joined(split: Split) -> HyphenChoice | None:
     """A joined form the dictionary knows was printed closed up; the line end split it."""
     joined = split.left.split("-")[-1] + split.right.split("-")[0]
     if is_word(joined):
-        return Decision(False, "dictionary_joined", f"'{joined}' is an English word")
+        return HyphenChoice(False, "dictionary_joined", f"'{joined}' is an English word")
     return None
 
 
-def by_dictionary_parts(split: Split) -> Decision | None:
+def by_dictionary_parts(split: Split) -> HyphenChoice | None:
     """Two words whose joined form is no word are a compound ("well-defined")."""
     left, right = split.left.split("-")[-1], split.right.split("-")[0]
     if is_word(left) and is_word(right):
-        return Decision(True, "dictionary_parts", f"'{left}' and '{right}' are English words, '{left + right}' is not")
+        return HyphenChoice(True, "dictionary_parts", f"'{left}' and '{right}' are English words, '{left + right}' is not")
     return None
 
 
-def by_default(split: Split) -> Decision:
+def by_default(split: Split) -> HyphenChoice:
     """Join; a first part that is a word on its own could have been a compound, so a person looks."""
     left = split.left.split("-")[-1]
     if not is_word(left):
-        return Decision(False, "default_join", f"no other evidence; '{left}' is not a word on its own")
+        return HyphenChoice(False, "default_join", f"no other evidence; '{left}' is not a word on its own")
     reason = f"no evidence either way; '{left}' is a word on its own, so '{split.hyphenated}' is possible"
-    return Decision(False, "default_join", reason + "; joined by default", review=reason)
+    return HyphenChoice(False, "default_join", reason + "; joined by default", review=reason)
 
 
-def decide(split: Split, forms: BookForms, config: Config) -> Decision:
+def decide(split: Split, forms: BookForms, config: Config) -> HyphenChoice:
     """The decision from the strongest evidence that says anything (see the module docstring)."""
     return (
         by_book_form(split, forms)

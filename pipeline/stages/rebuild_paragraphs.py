@@ -48,7 +48,10 @@ _HYPHEN_END = regex.compile(r"\p{L}[-¬\u00ad]$")
 _LOWER_START = regex.compile(r"^[^\p{L}\p{N}]*\p{Ll}")
 _CLAUSE_END = regex.compile(r"[;:?!][\p{Pf}\p{Pe}’”'\")\]]*$")  # ends a clause; a full stop may be "etc."
 _NEW_ENTRY = regex.compile(r"^(?:\d+\.\s|\p{Lu}[\p{L}’'-]+,\s)")  # "9. The plenum", "Mdivani, Polikarp"
-_CONTINUES = regex.compile(r"\b(?:the|of|to|and|on|in|for|a|an|by|with|or|at|from)$")
+# "…of the" runs on; "…delay. a" does not: a lone word after a full stop is a speck, not the start of a sentence.
+_CONTINUES = regex.compile(r"(?<![.?!][”’)]? )\b(?:the|of|to|and|on|in|for|a|an|by|with|or|at|from)$")
+_SENTENCE_END = regex.compile(r"[.?!][”’)]*$")
+_SPECK_START = regex.compile(r"^\p{Ll}\s+\p{Lu}")  # "g K. Radek": a speck before a signature
 
 
 def typical_width(lines: list[Line]) -> float:
@@ -78,12 +81,16 @@ def _runs_on(last: str, first: str) -> str | None:
 
     >>> _runs_on("the first anticapi-", "talist"), _runs_on("and NEP, 73;", "resists reform")
     ('line ends in a hyphen', None)
+    >>> _runs_on("as a topical slogan.", "g K. Radek"), _runs_on("without wavering or delay. a", "The bureaucratic")
+    (None, None)
     """
     if _HYPHEN_END.search(last):
         return "line ends in a hyphen"
     if _CONTINUES.search(last):
         return "line ends in a word that needs a continuation"
     if _LOWER_START.match(first) and not _CLAUSE_END.search(last):
+        if _SPECK_START.match(first) and _SENTENCE_END.search(last):
+            return None  # "slogan." / "g K. Radek": a speck, not a sentence going on
         return "next block starts in lower case"
     return None
 

@@ -23,7 +23,7 @@ The archive is a yardstick, never a source of text. One module per step:
 from __future__ import annotations
 
 from pipeline.verification.archive import Segment, split_archive
-from pipeline.verification.check import STAGE, Difference, DocumentCheck, Token, Verification, book_tokens, verify
+from pipeline.verification.check import STAGE, Difference, DocumentCheck, PlacedWord, Verification, book_tokens, verify
 from pipeline.verification.classify import RARER, Classifier
 from pipeline.verification.match import MATCH_SHARE, Region, document_text, match
 from pipeline.verification.metrics import Rates, rates
@@ -31,7 +31,7 @@ from pipeline.verification.report import summary_rows, to_html, to_json, to_mark
 from pipeline.verification.store import check
 
 __all__ = [
-    "STAGE", "MATCH_SHARE", "RARER", "Segment", "split_archive", "Difference", "DocumentCheck", "Token",
+    "STAGE", "MATCH_SHARE", "RARER", "Segment", "split_archive", "Difference", "DocumentCheck", "PlacedWord",
     "Verification", "book_tokens", "verify", "Classifier", "Region", "document_text", "match", "Rates", "rates",
     "summary_rows", "to_html", "to_json", "to_markdown", "check",
 ]

@@ -73,7 +73,7 @@ class Verification:
 
 
 @dataclass(frozen=True, slots=True)
-class Token:
+class PlacedWord:
     """A word of the book with where it stands (raw line, page) for the report and the review list."""
 
     word: str
@@ -87,13 +87,13 @@ def _paragraph_words(text: str) -> list:
     return [m for m in WORD.finditer(text) if not any(a <= m.start() < b for a, b in markers)]
 
 
-def book_tokens(paragraphs: Sequence) -> list[Token]:
+def book_tokens(paragraphs: Sequence) -> list[PlacedWord]:
     """The words of paragraphs, with their raw line and page; footnote markers left out."""
     tokens = []
     for p in paragraphs:
         for m in _paragraph_words(p.text):
             line, page, _ = p.locate(m.start())
-            tokens.append(Token(m.group(), line, page))
+            tokens.append(PlacedWord(m.group(), line, page))
     return tokens
 
 
@@ -146,7 +146,7 @@ def _aligned(ref_keys: list[str], ref: list[str], hyp: list, hyp_words: list[str
 
 
 def _words_only(pairs) -> list[Pair]:
-    return [(a, b.word if isinstance(b, Token) else b) for a, b in pairs]
+    return [(a, b.word if isinstance(b, PlacedWord) else b) for a, b in pairs]
 
 
 def _merge_compounds(pairs: list[Pair], key) -> list[tuple[str | None, str | None, bool]]:

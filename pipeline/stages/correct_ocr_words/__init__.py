@@ -58,7 +58,10 @@ import regex
 from pipeline.config import Config
 from pipeline.model import Book, Change, Paragraph, ReviewItem, change_in
 from pipeline.stages.correct_ocr_words.broken_words import split_words
+from pipeline.stages.correct_ocr_words.candidates import glued_run
 from pipeline.stages.correct_ocr_words.decide import decide
+from pipeline.stages.correct_ocr_words.mixed import read_mixed
+from pipeline.stages.correct_ocr_words.real_words import real_word_decisions, without_misreads
 from pipeline.stages.correct_ocr_words.tokens import GLUED, Token, tokenize
 from pipeline.stages.correct_ocr_words.vocabulary import book_words, build_lexicon, is_unknown
 
@@ -105,11 +108,16 @@ def apply_scannos(paragraph: Paragraph, config: Config) -> tuple[Paragraph, list
     return paragraph, changes
 
 
-def _foreign(unknown: list[bool], tokens: list[Token], index: int) -> bool:
+def _foreign(strange: list[bool], index: int) -> bool:
     """Unknown words next to each other are a foreign phrase ("silno vinovat",
-    "o Lenine") or scanner junk, not a misread of English: leave them be."""
-    near = range(max(0, index - NEIGHBOURS), min(len(tokens), index + NEIGHBOURS + 1))
-    return any(unknown[i] and not GLUED.match(tokens[i].core) for i in near if i != index)
+    "o Lenine") or scanner junk, not a misread of English: leave them be.
+    ``strange`` marks the unknown tokens that are not plainly English glued."""
+    near = range(max(0, index - NEIGHBOURS), min(len(strange), index + NEIGHBOURS + 1))
+    return any(strange[i] for i in near if i != index)
+
+
+def _inside(start: int, spans: list[tuple[int, int]]) -> bool:
+    return any(a <= start < b for a, b in spans)
 
 
 def correct_paragraph(
@@ -123,20 +131,28 @@ def correct_paragraph(
     paragraph, changes = apply_scannos(paragraph, config)
     if changes:
         tokens = tokenize(paragraph.text)
-    unknown = [is_unknown(t, lexicon) for t in tokens]
+    mixed = read_mixed(paragraph.text, lexicon, config)
+    spans = [(d.start, d.end) for d in mixed]
+    unknown = [is_unknown(t, lexicon) and not (spans and _inside(t.start, spans)) for t in tokens]
     nearby = frozenset(t.core.lower() for t, u in zip(tokens, unknown) if not u)
     joins = split_words(tokens, paragraph.text, lexicon, unknown)
-    for i in joins:
-        unknown[i] = unknown[i + 1] = False
+    joined = {k for i in joins for k in (i, i + 1)}
+    free = [i not in joined and not (spans and _inside(t.start, spans)) for i, t in enumerate(tokens)]
+    real = real_word_decisions(tokens, lexicon, config, free)
+    decided = {d.start for d in real}
+    unknown = [u and i not in joined and t.start not in decided for i, (t, u) in enumerate(zip(tokens, unknown))]
+    strange = [u and not (GLUED.match(t.core) or glued_run(t.core.lower(), lexicon)) for t, u in zip(tokens, unknown)]
     decisions = sorted(
         [
             decision
             for i, token in enumerate(tokens)
-            if unknown[i] and (GLUED.match(token.core) or not _foreign(unknown, tokens, i))
+            if unknown[i] and (GLUED.match(token.core) or not _foreign(strange, i))
             for decision in [decide(token, paragraph.text, lexicon, config, nearby)]
             if decision
         ]
-        + list(joins.values()),
+        + list(joins.values())
+        + mixed
+        + real,
         key=lambda d: d.start,
     )
     original, review, shift = paragraph, [], 0
@@ -156,6 +172,7 @@ def correct_ocr_words(book: Book, config: Config) -> tuple[Book, list[Change]]:
     """Correct the book's paragraphs; uncertain tokens go to ``book.review`` unchanged."""
     tokenized = [tokenize(paragraph.text) for paragraph in book.paragraphs]
     lexicon = build_lexicon(*book_words(tokenized), config)
+    lexicon = without_misreads(tokenized, lexicon, config)
     paragraphs, changes, review = [], [], []
     for paragraph, tokens in zip(book.paragraphs, tokenized):
         paragraph, paragraph_changes, paragraph_review = correct_paragraph(paragraph, tokens, lexicon, config)

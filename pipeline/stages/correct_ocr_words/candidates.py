@@ -10,15 +10,15 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-from typing import Iterator
 
 import regex
 from symspellpy import Verbosity
 
 from pipeline.config import Config
 from pipeline.spelling import english_symspell
+from pipeline.stages.correct_ocr_words.misreads import confusion_readings
 from pipeline.stages.correct_ocr_words.tokens import Token
-from pipeline.stages.correct_ocr_words.vocabulary import MAX_EDITS, SPLIT_MIN_COUNT, Lexicon, VOWEL
+from pipeline.stages.correct_ocr_words.vocabulary import CAMEL, FUNCTION_MIN_COUNT, MAX_EDITS, SPLIT_MIN_COUNT, VOWEL, Lexicon
 
 CONFUSION_COST = 0.1
 """Likelihood factor of one OCR confusion ("rn" for "m"): the commonest misreads."""
@@ -31,6 +31,7 @@ CASE_CHANGE = 0.01
 NEARBY = 10.0
 """Factor for a candidate the same paragraph uses elsewhere: words come in bursts."""
 
+_INNER_CAPITAL = regex.compile(r"(?<=\p{Ll})\p{Lu}(?=\p{Ll}+$)")
 _TRIPLED = regex.compile(r"(\p{L})\1\1")
 _NOT_LETTER = regex.compile(r"[^\p{L}’'-]")
 
@@ -56,48 +57,6 @@ def _with_case(word: str, model: str) -> str:
     return word
 
 
-def _misreads(text: str, confusions: tuple[tuple[str, str], ...]) -> Iterator[str]:
-    """Readings of ``text`` that undo one misread: an OCR confusion, or a letter
-    printed twice ("proceeeded", "Illyich").
-
-    Lower-case pairs match either case and keep the case they replace; a pair
-    with a capital ("l" -> "I") matches and writes exactly.
-    """
-    lower = text.lower()
-    for seen, meant in confusions:
-        exact = seen != seen.lower() or meant != meant.lower()
-        haystack = text if exact else lower
-        i = haystack.find(seen)
-        while i >= 0:
-            new = meant if exact or not text[i].isupper() else meant[:1].upper() + meant[1:]
-            yield text[:i] + new + text[i + len(seen) :]
-            i = haystack.find(seen, i + 1)
-    for i in range(1, len(text)):
-        if text[i].isalpha() and lower[i] == lower[i - 1]:
-            yield text[:i] + text[i + 1 :]
-
-
-def _confusion_readings(token: str, confusions: tuple[tuple[str, str], ...]) -> dict[str, int]:
-    """Every reading of ``token`` after one or two misreads -> the number of misreads.
-
-    >>> sorted(_confusion_readings("lt", (("l", "I"), ("rn", "m"))).items())
-    [('It', 1)]
-    >>> _confusion_readings("Illyich", ())["Ilyich"]
-    1
-    """
-    readings: dict[str, int] = {}
-    frontier = [token]
-    for depth in (1, 2):
-        found = []
-        for text in frontier:
-            for reading in _misreads(text, confusions):
-                if reading not in readings and reading != token:
-                    readings[reading] = depth
-                    found.append(reading)
-        frontier = found
-    return readings
-
-
 def candidates(token: Token, core: str, lexicon: Lexicon, config: Config) -> list[Candidate]:
     """Candidate readings of an unknown ``core``, before scoring, each at its cheapest."""
     found: dict[str, Candidate] = {}
@@ -109,7 +68,7 @@ def candidates(token: Token, core: str, lexicon: Lexicon, config: Config) -> lis
             found[key] = candidate
 
     indexes = (english_symspell(), lexicon.extra)
-    for text, count in _confusion_readings(core, config.ocr_confusions).items():
+    for text, count in confusion_readings(core, config.ocr_confusions).items():
         if lexicon.target(text.lower()):
             add(Candidate(_case_of_target(text, lexicon), "confusion", confusions=count))
         elif count == 1:  # a confusion and one more slip: "Tommorow" -> "Tomorow" -> "Tomorrow"
@@ -123,11 +82,52 @@ def candidates(token: Token, core: str, lexicon: Lexicon, config: Config) -> lis
             if suggestion.distance > 0 and lexicon.target(suggestion.term):
                 text = _case_of_target(_with_case(suggestion.term, core), lexicon)
                 add(Candidate(text, "edit", edits=suggestion.distance))
-    for i in range(1, len(word)):
-        left, right = word[:i], word[i:]
-        if all(_split_part(part, lexicon) for part in (left, right)):
-            add(Candidate(_with_case(left, core) + " " + right, "split"))
+    for parts in segmentations(word, lexicon):
+        add(Candidate(_spaced(core, parts), "split"))
+    inner = _INNER_CAPITAL.search(core)  # "nextPlenary": the capital starts the second word
+    if inner and _split_part(word[: inner.start()], lexicon) and lexicon.target(word[inner.start() :]):
+        add(Candidate(core[: inner.start()] + " " + core[inner.start() :], "split"))
     return _one_case_each(found.values(), token)
+
+
+def _spaced(core: str, parts: tuple[str, ...]) -> str:
+    """``core`` with spaces between ``parts`` (its lower-case pieces), each piece in the
+    token's own case ("ourParty" -> "our Party")."""
+    pieces, at = [], 0
+    for part in parts:
+        pieces.append(core[at : at + len(part)])
+        at += len(part)
+    return " ".join(pieces)
+
+
+def glued_run(word: str, lexicon: Lexicon) -> bool:
+    """Common words glued, one of them a function word ("ofthe", "andthese"): a misread,
+    never a foreign word, so it does not make its neighbours look like a foreign phrase."""
+    return any(
+        any(len(p) >= 2 and lexicon.english.get(p, 0) >= FUNCTION_MIN_COUNT for p in parts) for parts in segmentations(word, lexicon)
+    )  # a lone "a" proves nothing: "adarn" is no "a darn"
+
+
+def segmentations(word: str, lexicon: Lexicon) -> list[tuple[str, ...]]:
+    """Ways to read ``word`` as two or three common words glued: "nota" -> ("not", "a"),
+    "andofthe" -> ("and", "of", "the"). Three only where two will not do; the score picks one.
+
+    >>> from collections import Counter
+    >>> from pipeline.stages.correct_ocr_words.vocabulary import build_lexicon
+    >>> lex = build_lexicon(Counter(), Counter(), Config())
+    >>> segmentations("andthese", lex), segmentations("andofthe", lex)
+    ([('and', 'these')], [('and', 'of', 'the'), ('and', 'oft', 'he')])
+    """
+    found = [(word[:i], word[i:]) for i in range(1, len(word)) if _split_part(word[:i], lexicon) and _split_part(word[i:], lexicon)]
+    if found:
+        return found
+    return [
+        (word[:i], word[i:j], word[j:])
+        for i in range(1, len(word) - 1)
+        if _split_part(word[:i], lexicon)
+        for j in range(i + 1, len(word))
+        if _split_part(word[i:j], lexicon) and _split_part(word[j:], lexicon)
+    ]
 
 
 def _one_case_each(found, token: Token) -> list[Candidate]:
@@ -177,13 +177,14 @@ def allowed(token: Token, candidate: Candidate, lexicon: Lexicon) -> bool:
 def _channel(candidate: Candidate) -> float:
     """How likely the scan shows the token if the candidate was printed."""
     if candidate.kind == "split":
-        return SPLIT_COST
+        return SPLIT_COST ** candidate.text.count(" ")  # one factor per lost space
     return CONFUSION_COST**candidate.confusions * EDIT_COST**candidate.edits
 
 
 def odd(core: str) -> bool:
-    """A token no word looks like: a tripled letter, a mark inside, no vowel."""
-    return bool(_TRIPLED.search(core.lower()) or _NOT_LETTER.search(core) or not VOWEL.search(core))
+    """A token no word looks like: a tripled letter, a mark inside, no vowel, a capital
+    inside lower case ("nextPlenary")."""
+    return bool(_TRIPLED.search(core.lower()) or _NOT_LETTER.search(core) or not VOWEL.search(core) or CAMEL.search(core))
 
 
 def score(token: Token, candidate: Candidate, lexicon: Lexicon, nearby: frozenset[str] = frozenset()) -> Candidate:

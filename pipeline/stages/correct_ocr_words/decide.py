@@ -14,7 +14,7 @@ import regex
 
 from pipeline.config import Config
 from pipeline.lexicon import POSSESSIVE
-from pipeline.stages.correct_ocr_words.candidates import Candidate, odd, allowed, candidates, score
+from pipeline.stages.correct_ocr_words.candidates import Candidate, allowed, candidates, glued_run, odd, score
 from pipeline.stages.correct_ocr_words.tokens import GLUED, Token
 from pipeline.stages.correct_ocr_words.vocabulary import Lexicon, LETTERS
 
@@ -28,7 +28,7 @@ one in ten million running words). Rare valid words mostly stay; a misread of a
 common word mostly does not."""
 ODD_TOKEN = 0.01
 """Factor on ``KEEP_PRIOR`` for a token no word looks like: a tripled letter, a
-punctuation mark inside, no vowel."""
+punctuation mark inside, no vowel, or common words glued, one a function word ("isthe")."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -47,7 +47,7 @@ def _describe(candidate: Candidate, share: float) -> str:
     kinds = {
         "confusion": f"{candidate.confusions} OCR misread(s)" + (f" + {candidate.edits} edit" if candidate.edits else ""),
         "edit": f"{candidate.edits} edit(s)",
-        "split": "a lost space",
+        "split": "a lost space" if candidate.text.count(" ") == 1 else f"{candidate.text.count(' ')} lost spaces",
     }
     context = f", {candidate.why}" if candidate.why else ""
     return f"{kinds[candidate.kind]}{context}, share {share:.2f}"
@@ -71,7 +71,7 @@ def decide(token: Token, text: str, lexicon: Lexicon, config: Config, nearby: fr
     found = [score(token, c, lexicon, nearby) for c in found if allowed(token, c, lexicon)]
     if not found:
         return None
-    keep = KEEP_PRIOR * (ODD_TOKEN if odd(text[span[0] : span[1]]) else 1.0)
+    keep = KEEP_PRIOR * (ODD_TOKEN if odd(text[span[0] : span[1]]) or glued_run(core.lower(), lexicon) else 1.0)
     total = keep + sum(c.score for c in found)
     ranked = sorted(found, key=lambda c: c.score, reverse=True)
     best, share = ranked[0], ranked[0].score / total

@@ -18,6 +18,7 @@ from symspellpy import SymSpell
 from pipeline.config import Config
 from pipeline.lexicon import POSSESSIVE, WORD
 from pipeline.spelling import english_symspell
+from pipeline.stages.correct_ocr_words.misreads import misreads
 from pipeline.stages.correct_ocr_words.tokens import GLUED, Token
 
 ENGLISH_WORDS = 10_000
@@ -26,11 +27,21 @@ BOOK_FIT = 100.0
 """Most a word pair the book prints elsewhere can count for: one sighting is no proof."""
 SPLIT_MIN_COUNT = 1_000_000
 """A split part must be at least this common in English: no splits into rare bits."""
+FUNCTION_MIN_COUNT = 1_000_000_000
+"""A word this common in English is a function word ("the", "and", "of", "with"): no
+compound is made of one, so "andthese" is two words glued, not a word like "inkstand"."""
+MISREAD_RATIO = 10
+"""A word the book prints this many times as often as a one-misread variant of it
+shows the variant to be its misread ("the" and "tlie")."""
+BENEFIT = 10.0
+"""Most an unlisted word pair may count for when it gets the benefit of the doubt: a
+rare word's pairs are all unlisted, which says little either way."""
 MAX_EDITS = 2
 """SymSpell's reach; no candidate needs more edits than this."""
 
 VOWEL = regex.compile(r"[aeiouy]", regex.IGNORECASE)
 LETTERS = regex.compile(r"\p{L}+")
+CAMEL = regex.compile(r"\p{Ll}\p{Lu}\p{Ll}")
 
 
 @dataclass(frozen=True, slots=True)
@@ -124,9 +135,16 @@ class Lexicon:
         return False
 
     def _compound(self, word: str) -> bool:
-        """Two common English words of three letters or more: "inkstand", "swineherds"."""
+        """Two common English words of three letters or more, neither a function word,
+        where English writes no split of the word as a pair: "inkstand",
+        "swineherds" (but "andthese", "whichenabled" and "organisedin" are words
+        glued; a compound English also writes as a pair, "redhot", is protected
+        in rules/lexicon.txt)."""
+        if any(f"{word[:i]} {word[i:]}" in self.bigrams for i in range(1, len(word))):
+            return False  # "organisedin": English writes "organised in"
         return any(
-            self.english.get(word[:i], 0) >= SPLIT_MIN_COUNT and self.english.get(word[i:], 0) >= SPLIT_MIN_COUNT
+            SPLIT_MIN_COUNT <= self.english.get(word[:i], 0) < FUNCTION_MIN_COUNT
+            and SPLIT_MIN_COUNT <= self.english.get(word[i:], 0) < FUNCTION_MIN_COUNT
             for i in range(3, len(word) - 2)
         )
 
@@ -140,33 +158,45 @@ class Lexicon:
         listed = word in self.english or word in self.chosen or self.book[word] >= 2
         return listed and bool(VOWEL.search(word))
 
-    def prior(self, word: str) -> float:
+    def prior(self, word: str, here: int = 0) -> float:
         """How likely the word is here: the book's own frequency, smoothed towards
         English by ``ENGLISH_WORDS`` running words (a long book speaks for itself,
         a short text leans on English). A rules/lexicon.txt word counts as seen
-        once more.
+        once more. ``here`` occurrences (the token being judged) are left out, so
+        that a word that may be a misread does not vouch for itself.
         """
         english = self.english.get(word, 0) / self.stats.total
-        seen = self.book[word] + (word in self.chosen)
+        seen = max(0, self.book[word] - here) + (word in self.chosen)
         return (seen + ENGLISH_WORDS * english) / (self.book_total + ENGLISH_WORDS)
 
-    def fit(self, left: str | None, right: str | None) -> float:
+    def witnessed(self, left: str, right: str, book: bool = True) -> bool:
+        """Whether the bigram list (or, with ``book``, the book) has the pair at all."""
+        pair = f"{left} {right}"
+        return pair in self.bigrams or book and self.pairs[pair] > 0
+
+    def fit(self, left: str | None, right: str | None, book: bool = True, benefit: bool = False) -> float:
         """How much likelier ``right`` is after ``left`` than by chance (1: no evidence).
 
         The better of two witnesses: symspellpy's bigram counts, where an
         unlisted pair of two common words means they rarely meet (at most the
         listing threshold over chance); and the book itself, where a pair it
-        prints elsewhere ("Progress Publishers") counts, capped at ``BOOK_FIT``.
+        prints elsewhere ("Progress Publishers") counts, capped at ``BOOK_FIT``;
+        Without ``book``, the bigram counts alone (the book's pairs of a word that
+        may be a misread may be its misreads).
+        With ``benefit``, an unlisted pair gets the benefit of the doubt, since the
+        bigram list is too short to hold every good pair ("he characterized"): it
+        may be as likely as the rarest listed pair, up to ``BENEFIT`` times chance.
         """
         if not left or not right:
             return 1.0
-        book = self.pairs[f"{left} {right}"]
-        book_fit = min(BOOK_FIT, book * self.book_total / ((self.book[left] + 1) * (self.book[right] + 1))) if book else 0.0
+        printed = self.pairs[f"{left} {right}"] if book else 0
+        book_fit = min(BOOK_FIT, printed * self.book_total / ((self.book[left] + 1) * (self.book[right] + 1))) if printed else 0.0
         if left not in self.english or right not in self.english:
             return max(1.0, book_fit)
         chance = self.stats.scale * self.english[left] * self.english[right] / self.stats.total
         count = self.bigrams.get(f"{left} {right}")
-        return max(count / chance if count else min(1.0, self.stats.floor / chance), book_fit)
+        unlisted = min(BENEFIT if benefit else 1.0, self.stats.floor / chance)
+        return max(count / chance if count else unlisted, book_fit)
 
 
 def book_words(paragraphs: list[list[Token]]) -> tuple[Counter[str], Counter[str]]:
@@ -188,6 +218,27 @@ def book_words(paragraphs: list[list[Token]]) -> tuple[Counter[str], Counter[str
     return forms, pairs
 
 
+def repeated_misreads(book: Counter[str], protected: frozenset[str], english: dict[str, int], confusions) -> list[str]:
+    """Words the book prints twice or more that English lacks and that one misread
+    away are a common English word the book prints ``MISREAD_RATIO`` times as
+    often: "tlie" (20) for "the" (1,500). A bad scan repeats its misreads; they
+    must not become words of the book.
+
+    >>> repeated_misreads(Counter({"tlie": 20, "the": 1500, "krassin": 2}), frozenset(), {"the": 10**10}, (("li", "h"),))
+    ['tlie']
+    """
+    found = []
+    for word, count in book.items():
+        if count < 2 or word in english or word in protected or not word.isalpha():
+            continue
+        for reading in misreads(word, confusions):
+            reading = reading.lower()
+            if english.get(reading, 0) >= SPLIT_MIN_COUNT and book[reading] >= MISREAD_RATIO * count:
+                found.append(word)
+                break
+    return found
+
+
 def build_lexicon(forms: Counter[str], pairs: Counter[str], config: Config) -> Lexicon:
     """The lexicon for one book from its printed word forms, its word pairs and the configuration."""
     sym = english_symspell()
@@ -197,6 +248,8 @@ def build_lexicon(forms: Counter[str], pairs: Counter[str], config: Config) -> L
     entries = {w.lower() for w in config.lexicon_words}
     chosen = frozenset(w for w in entries if not w.startswith("-") and not w.endswith("-"))
     protected = chosen | {w.lower().replace("’", "'") for w in config.archive_words}
+    for word in repeated_misreads(book, protected, sym.words, config.ocr_confusions):
+        book[word] = 1  # printed often, but only as a misread: not a word of the book
     extra = SymSpell(max_dictionary_edit_distance=MAX_EDITS, prefix_length=7)
     for word in sorted(chosen | {w for w, c in book.items() if c >= 2}):
         if word not in sym.words and word.isalpha() and len(word) >= 3 and VOWEL.search(word):
@@ -225,4 +278,6 @@ def is_unknown(token: Token, lexicon: Lexicon) -> bool:
     core = POSSESSIVE.sub("", token.core)
     if not (LETTERS.fullmatch(core) or GLUED.match(core)):
         return False
+    if CAMEL.search(core):  # "nextPlenary": two words glued, never a derived word
+        return not lexicon.listed(core.lower())
     return not lexicon.known(core.lower())

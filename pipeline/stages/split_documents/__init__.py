@@ -42,28 +42,34 @@ from pipeline.config import Config
 from pipeline.stages.split_documents.contents import (
     Entry, find_contents, heading_length, locate, parse_contents, title_score,
 )
+from pipeline.stages.split_documents.index import is_preface, read_index, repair_page_digits
 from pipeline.stages.split_documents.matter import is_unreadable, library_card_end, read_title_page
 from pipeline.lexicon import word_counts
-from pipeline.model import Book, BookInfo, Change, Document, NoteEntry, Paragraph, ReviewItem, change_in
-from pipeline.stages.split_documents.notes import Link, align, drop_ambiguous, find_marks, parse_notes
+from pipeline.model import Book, BookInfo, Change, Document, IndexEntry, NoteEntry, Paragraph, ReviewItem, change_in
+from pipeline.stages.split_documents.note_links import Link, align, leftovers, place_lost
+from pipeline.stages.split_documents.notes import find_marks, parse_notes
 
 STAGE = "split_documents"
 
-COMMON_WORD = 15
+COMMON_WORD = 20
 """A word used more often than this in the book says nothing about which note a mark is."""
 
 _CITATION = regex.compile(r"^[\[{(|].*(?:Collected Works|Papers|pp?\.\s*\d|Speaks|vol\.)", regex.IGNORECASE)
 _MONTHS = "January|February|March|April|May|June|July|August|September|October|November|December"
-_DATE = regex.compile(rf"\b(?P<month>{_MONTHS})\s+(?P<day>\d{{1,2}}),\s*(?P<year>1[89]\d\d)\b")
-_DATELINE = regex.compile(rf"^\W*(?:[\p{{L}}.]+:\s*)?(?:{_MONTHS})\s+\d{{1,2}},\s*\d{{4}}\W*$")
+_DATE = regex.compile(rf"\b(?P<month>{_MONTHS})\s+(?P<day>\d{{1,2}})(?:,\s*|\s+\[)(?P<year>1[89]\d\d)\b")
+_DATELINE = regex.compile(rf"^\W*(?:[\p{{L}}.]+:\s*)?(?:{_MONTHS})\s+\d{{1,2}}(?:,\s*|\s+\[)\d{{4}}\W*$")
+LONG_DOCUMENT = 60
+"""In a document of more paragraphs than this (an article), a dateline in the middle dates a letter it
+quotes; only datelines among its first and last :data:`DATED_EDGE` paragraphs date the document."""
+DATED_EDGE = 5
 _PART_HEADING = regex.compile(r"^part\s+(?P<roman>[IVXL]+)$", regex.IGNORECASE)
 
 
 def iso_dates(text: str) -> list[str]:
     """Dates written "December 23, 1922" in the text, as ISO strings.
 
-    >>> iso_dates("Taken down by M.V. December 23, 1922; [March 2, 1923]")
-    ['1922-12-23', '1923-03-02']
+    >>> iso_dates("Taken down by M.V. December 23, 1922; [March 2, 1923]; September 29 [1922]")
+    ['1922-12-23', '1923-03-02', '1922-09-29']
     """
     months = _MONTHS.split("|")
     return [
@@ -128,7 +134,10 @@ def find_documents(book: Book, config: Config) -> tuple[list[Document], list[str
     back = next((i for i, p in enumerate(paragraphs) if back_line and p.lines[0] >= back_line), len(paragraphs))
     documents: list[Document] = []
     first_start = placed[0][1] if placed else len(paragraphs)
-    if first_start > 0:
+    if not placed:
+        # No contents to cut by: the text is one document, never all "front matter" kept out of the edition.
+        documents.append(Document(0, "document", book.name, None, None, 0, back, "no table of contents found: the whole text"))
+    elif first_start > 0:
         documents.append(Document(0, "front", "Front matter", None, None, 0, first_start, "before the first contents entry"))
     for n, (entry, start, index, how) in enumerate(placed):
         end = placed[n + 1][1] if n + 1 < len(placed) else back
@@ -190,7 +199,10 @@ def _with_metadata(document: Document, paragraphs: Sequence[Paragraph]) -> Docum
     source.sort()
     dates = []
     if document.kind in ("document", "intro"):
-        for p in paragraphs[document.first : document.end]:
+        span = range(document.first, document.end)
+        if len(span) > LONG_DOCUMENT:
+            span = [*span[:DATED_EDGE], *span[-DATED_EDGE:]]
+        for p in (paragraphs[i] for i in span):
             if p.standalone or _DATELINE.match(p.text):
                 dates.extend(iso_dates(p.text))
     return Document(
@@ -205,35 +217,57 @@ def _with_metadata(document: Document, paragraphs: Sequence[Paragraph]) -> Docum
 
 def link_notes(
     book: Book, documents: list[Document], config: Config
-) -> tuple[list[Paragraph], list[Change], dict[int, list[tuple[int, str]]], dict[int, tuple[NoteEntry, ...]]]:
-    """Recover each part's note references, rewrite them as ``[^n]``, and say which document cites which note."""
+) -> tuple[list[Paragraph], list[Change], dict[int, list[tuple[int, str]]], dict[int, tuple[NoteEntry, ...]], list[ReviewItem]]:
+    """Recover each part's note references, rewrite them as ``[^n]``, and say which document cites which note.
+
+    A mark that is no punctuation where it stands but that no note could be
+    linked to (or that stands in a part without notes) is taken out of the
+    text, a closing quote it also stood for kept, and put on the review list.
+    """
     paragraphs = list(book.paragraphs)
     changes: list[Change] = []
+    review: list[ReviewItem] = []
     footnotes: dict[int, list[tuple[int, str]]] = defaultdict(list)
     entries: dict[int, tuple[NoteEntry, ...]] = {}
     counts = word_counts(p.text.lower() for p in paragraphs)
     common = frozenset(w for w, c in counts.items() if c > COMMON_WORD)
-    for notes_doc in (d for d in documents if d.kind == "notes" and d.part):
-        notes = parse_notes(paragraphs, range(notes_doc.first, notes_doc.end))
-        citing = [d for d in documents if d.part == notes_doc.part and d.kind != "notes"]
+    parts = dict.fromkeys(d.part for d in documents if d.part and d.kind in ("intro", "document"))
+    for part in parts:
+        notes_doc = next((d for d in documents if d.kind == "notes" and d.part == part), None)
+        notes = parse_notes(paragraphs, range(notes_doc.first, notes_doc.end)) if notes_doc else []
+        citing = [d for d in documents if d.part == part and d.kind in ("intro", "document")]
         body = [i for d in citing for i in range(d.first, d.end) if i not in d.source_paragraphs]
-        links, dropped = drop_ambiguous(
-            align(find_marks(paragraphs, body), notes, config.note_marks, common), [n.number for n in notes]
-        )
+        marks = find_marks(paragraphs, body)
+        links, dropped = align(marks, notes, config.note_marks, common)
+        places = place_lost(paragraphs, body, notes, links, common)
+        if places:  # align again with the places as candidates: they may settle marks left ambiguous
+            links, dropped = align(marks, notes, config.note_marks, common, places)
         by_number: dict[int, Link] = {link.number: link for link in links}
+        edits = [(link.mark, f"{link.mark.closes}[^{link.number}]", f"Part {part} note {link.number}: {link.evidence}")
+                 for link in links]
+        for mark in leftovers(marks, links):
+            why = f"no note of Part {part} could be linked to it" if notes else f"Part {part} has no notes"
+            edits.append((mark, mark.closes, f"{mark.text!r} is no punctuation where it stands and {why}; taken out"))
         shift: dict[int, int] = defaultdict(int)
-        for link in links:
-            mark = link.mark
+        for mark, put, evidence in sorted(edits, key=lambda e: (e[0].paragraph, e[0].start)):
             p = paragraphs[mark.paragraph]
             at, end = mark.start + shift[mark.paragraph], mark.end + shift[mark.paragraph]
+            if mark.text and p.text[at - 1 : at] == " ":
+                at -= 1  # a mark set apart ("Lenin’s ë which", "Radek... 17") goes with its space
             # The change spans the whole printed token, so "Krupskaya.!" stays findable in the log.
             start = p.text.rfind(" ", 0, at) + 1
             stop = p.text.find(" ", end) if " " in p.text[end:] else len(p.text)
-            new = p.text[start:at] + f"[^{link.number}]" + p.text[end:stop]
-            evidence = f"Part {notes_doc.part} note {link.number}: {link.evidence}"
-            changes.append(change_in(p, STAGE, "note_reference", start, stop, new, evidence))
+            new = p.text[start:at] + put + p.text[end:stop]
+            rule = "note_reference" if "[^" in put else "note_mark_removed"
+            changes.append(change_in(p, STAGE, rule, start, stop, new, evidence))
+            if rule == "note_mark_removed":
+                line, page, _ = p.locate(at)
+                context = p.text[max(0, at - 60) : end + 30]
+                review.append(ReviewItem(STAGE, line, page, mark.text, (), context, evidence))
             paragraphs[mark.paragraph] = p.edit(start, stop, new)
             shift[mark.paragraph] += len(new) - (stop - start)
+        if not notes_doc:
+            continue
         note_entries = []
         for note in notes:
             link = by_number.get(note.number)
@@ -249,25 +283,39 @@ def link_notes(
             certain = bool(link and doc and link.certain)
             note_entries.append(NoteEntry(note.number, note.text, line, linked, doc.number if doc else None, evidence, certain))
         entries[notes_doc.number] = tuple(note_entries)
-    return paragraphs, changes, footnotes, entries
+    return paragraphs, changes, footnotes, entries, review
 
 
 def split_documents(book: Book, config: Config) -> tuple[Book, list[Change]]:
     """Find the documents, link their endnotes, and attach both to the book."""
     documents, warnings, info = find_documents(book, config)
-    paragraphs, changes, footnotes, entries = link_notes(book, documents, config)
+    paragraphs, changes, footnotes, entries, removed = link_notes(book, documents, config)
     final = []
     for d in documents:
         fields = {f: getattr(d, f) for f in Document.__slots__}
         fields["footnotes"] = tuple(sorted(footnotes.get(d.number, ())))
         fields["notes"] = entries.get(d.number, ())
         final.append(Document(**fields))
+    page_of = {n: page for p in paragraphs for n, page in zip(p.lines, p.line_pages)}
     review = tuple(
-        ReviewItem(STAGE, e.linked_line or e.line, None, f"note {e.number}", (), e.text[:80], f"Part {d.part}: {e.evidence}")
+        ReviewItem(STAGE, e.linked_line or e.line, page_of.get(e.linked_line or e.line), f"note {e.number}", (),
+                   " ".join(e.text.split()[:14]), f"Part {d.part}: {e.evidence}")
         for d in final
         for e in d.notes
         if not e.certain
-    )
+    ) + tuple(removed)
+    index: tuple[IndexEntry, ...] = ()
+    pages = {p.number for p in book.pages}
+    for d in (d for d in final if d.kind == "index"):
+        body = [i for i in range(d.first, d.end) if i not in d.heading and not is_preface(paragraphs[i].text)]
+        changes += repair_page_digits(paragraphs, body, config.folio_digits, pages)
+        index = read_index(paragraphs, body, pages)
+        page_of = {n: page for i in body for n, page in zip(paragraphs[i].lines, paragraphs[i].line_pages)}
+        review += tuple(
+            ReviewItem(STAGE, e.lines[0], page_of.get(e.lines[0]), e.heading, (), " ".join(str(r) for r in e.refs)[:80], f"index entry: {problem}")
+            for e in index
+            for problem in e.problems
+        )
     return (
         book.evolve(
             paragraphs=tuple(paragraphs),
@@ -275,6 +323,7 @@ def split_documents(book: Book, config: Config) -> tuple[Book, list[Change]]:
             review=book.review + review,
             warnings=book.warnings + tuple(warnings),
             info=info,
+            index=index,
         ),
         changes,
     )

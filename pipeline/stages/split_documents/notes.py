@@ -21,21 +21,26 @@ from typing import Mapping, Sequence
 import regex
 
 from pipeline.model import Paragraph
+from pipeline.quotes import is_apostrophe, open_quotes
 
 _NOTE_START = regex.compile(r"^(?P<number>\d{1,3})\.\s+")
 # A mark glued to the end of a word or its punctuation, before a space, a dash, punctuation or the end.
 _MARK = regex.compile(
-    r"(?<=[\p{L}\p{N}](?P<punct>[.,;:’”')\]]{0,3}|[.,;:’”')\]]{1,3} [’”]))(?P<mark>[\d!?°®ë’'*]{1,3})(?=[\s—;,.:)”]|$)"
+    r"(?<=[\p{L}\p{N}](?P<punct>[.,;:’”')\]]{0,3}|[.,;:’”')\]]{1,3} [’”]))(?P<mark>[\d!?°®ë’'‘*]{1,3})(?=[\s—;,.:)”]|$)"
 )
 _ABBREVIATION = regex.compile(r"(?<![\p{L}.])(?:etc|e\.g|i\.e|viz|cf)\.$", regex.IGNORECASE)
 # A number set apart at a paragraph's end after an ellipsis or a closing quote: "remark from Radek... 17".
-_LOOSE_MARK = regex.compile(r"(?<=(?:\.\.\.|[”’]) )(?P<mark>\d{1,2})\s*$")
+_LOOSE_MARK = regex.compile(r"(?<=(?:\.\.\.|\. \. \.|[”’]) )(?P<mark>\d{1,2})\s*$")
 # Junk no text has, set apart by a space: "Comrade Lenin’s ë which", "Mussavatists, ° and".
 _SPACED_JUNK = regex.compile(r"(?<=[\p{L}\p{P}] )(?P<mark>[°®ë]{1,2})(?=\s|$)")
 
-ORDINARY_PUNCTUATION = frozenset({"?", "!", "’", "'"})
-"""Marks that are also ordinary punctuation: candidates only where they are out of place.
-An apostrophe, common as a closing quote, only ever counts for the number it reads as."""
+ORDINARY_PUNCTUATION = frozenset({"?", "!", "’", "'", "‘"})
+"""Marks that are also ordinary punctuation: candidates only where they are out of place."""
+QUOTE_MARKS = frozenset("’'‘")
+CONTEXT = 200
+"""Characters before a mark whose words may name what its note explains."""
+OPENING_WORDS = 25
+"""The words of a note's opening that may name what it explains (a first sentence, about)."""
 
 SCORE_DIGITS, SCORE_READING, SCORE_JUNK = 3.0, 2.0, 1.0
 SCORE_SHARED_WORD = 1.5
@@ -64,21 +69,10 @@ class Mark:
     after_stop: bool
     before_lower: bool
     context: str = ""
-
-
-@dataclass(frozen=True, slots=True)
-class Link:
-    """A note reference chosen by the alignment, with the evidence for it.
-
-    ``certain`` is False for junk that only fills a place in the sequence,
-    with no reading and no shared words to back it: such links go on the
-    review list.
-    """
-
-    number: int
-    mark: Mark
-    evidence: str
-    certain: bool
+    stray: bool = False
+    """A quote mark that pairs with nothing, or a "?" after a signature: no punctuation, so a mark."""
+    closes: str = ""
+    """The closing quote the mark also stands for: in “… congress.’ the ’ is ” and the note number fused."""
 
 
 def parse_notes(paragraphs: Sequence[Paragraph], indexes: Sequence[int]) -> list[Note]:
@@ -101,6 +95,56 @@ def parse_notes(paragraphs: Sequence[Paragraph], indexes: Sequence[int]) -> list
     return notes
 
 
+def sentence_mark(text: str, m: regex.Match) -> bool:
+    """True when a mark opens with the sentence's own "?" or "!" and the note mark follows it.
+
+    That is a "?" or "!" right after a word or its closing quote, followed by
+    more marks, where a sentence ends (the paragraph's end or a capital):
+    "understood?®" keeps its question mark. After a stop ("congress.”!4")
+    or before lower case ("day!’ he") the "!" is part of the misread number.
+
+    >>> [sentence_mark(t, _MARK.search(t)) for t in ("be understood?®", "the congress.”!4 Then", "same day!’ he")]
+    [True, False, False]
+    """
+    mark, punct = m["mark"], m["punct"]
+    if len(mark) < 2 or mark[0] not in "?!" or regex.search(r"[.,;:]", punct):
+        return False
+    rest = text[m.end() :]
+    return not rest.strip() or bool(regex.match(r"\s+[“‘\"']?\p{Lu}", rest))
+
+
+def _stray_quote(text: str, m: regex.Match) -> tuple[bool | None, str]:
+    """Whether a lone quote mark glued to a word pairs with nothing (None: it is a quotation mark),
+    and the closing quote it stands for when it ends an open “ quotation.
+
+    "request‘ that": an opening quote never follows a word. "article’ on",
+    "group,’ let’s": no ‘ is open and no word ends so. "congress.’" with a “
+    open: the closing ” and the note number read as one ’; "compromise,’
+    Lenin warned" with a “ open is only the closing ”. "workers’" is a
+    possessive: no stray.
+    """
+    mark, at = m["mark"], m.start()
+    if mark == "‘":
+        return True, ""
+    if text[at - 1] in "”’":
+        return None, ""  # "“duumvirate”’": a run of closing quotes, repair_punctuation's to read
+    open_ = open_quotes(text, at)
+    if open_.endswith("‘"):
+        return None, ""
+    if mark == "’" and open_.endswith("“"):
+        # A ’ that ends an open “ quotation is its closing quote misread; after the quotation's full
+        # stop ("congress.’") it may also carry the note number: the book numbers quotations there.
+        return (True, "”") if text[at - 1] in ".?!" else (None, "")
+    if text[at - 1].isalpha():
+        return (not is_apostrophe(text, at, False)), ""
+    return True, ""
+
+
+def _signature_query(p: Paragraph, m: regex.Match) -> bool:
+    """A "?" that ends a short line of names ("V. Ulyanov (Lenin)?"): a signature asks nothing."""
+    return m["mark"] == "?" and p.standalone and m.end() == len(p.text.rstrip()) and not regex.search(r"\b\p{Ll}", p.text)
+
+
 def find_marks(paragraphs: Sequence[Paragraph], indexes: Sequence[int]) -> list[Mark]:
     """Every mark in the given paragraphs that could be a note reference, in text order."""
     marks = []
@@ -115,15 +159,23 @@ def find_marks(paragraphs: Sequence[Paragraph], indexes: Sequence[int]) -> list[
             following = regex.match(r"[;,:]?\s+(\p{L})", text[m.end() :])
             # "harmful, etc.?" asks a question: the full stop is the abbreviation's.
             stop = bool(regex.search(r"[.,;:]", m["punct"])) and not _ABBREVIATION.search(text, 0, m.start())
+            start = m.start()
+            if sentence_mark(text, m):
+                start += 1  # "understood?®": the "?" ends the sentence, the "®" is the note
+            stray, closes = _stray_quote(text, m) if m["mark"] in QUOTE_MARKS else (False, "")
+            if stray is None:
+                continue  # it closes a ‘ that is open: a quotation mark
+            stray = stray or _signature_query(paragraphs[i], m)
             marks.append(
                 Mark(
-                    i, m.start(), m.end(), m["mark"], before.isalpha(),
+                    i, start, m.end(), text[start : m.end()], before.isalpha(),
                     stop, bool(following and following[1].islower()),
-                    text[max(0, m.start() - 80) : m.start()],
+                    text[max(0, m.start() - CONTEXT) : m.start()], stray, closes,
                 )
             )
         for m in filter(None, (_LOOSE_MARK.search(text), *_SPACED_JUNK.finditer(text))):
-            marks.append(Mark(i, m.start(), m.end("mark"), m["mark"], False, True, False, text[max(0, m.start() - 80) : m.start()]))
+            context = text[max(0, m.start() - CONTEXT) : m.start()]
+            marks.append(Mark(i, m.start(), m.end("mark"), m["mark"], False, True, False, context))
     marks.sort(key=lambda mark: (mark.paragraph, mark.start))
     return marks
 
@@ -156,7 +208,9 @@ def out_of_place(mark: Mark) -> bool:
     >>> out_of_place(Mark(0, 0, 1, "?", after_letter=False, after_stop=False, before_lower=False))
     False
     """
-    if mark.text in {"’", "'"}:
+    if mark.stray:
+        return True
+    if mark.text in QUOTE_MARKS:
         return not mark.after_letter  # "workers’" is a possessive, "proved,'" is not
     return mark.after_stop or mark.before_lower
 
@@ -172,103 +226,5 @@ def shared_words(context: str, note: str, common: frozenset[str] = frozenset()) 
     ['companies', 'mixed']
     """
     before = {w.lower() for w in _CONTENT_WORD.findall(context)}
-    opening = {w.lower() for w in _CONTENT_WORD.findall(" ".join(note.split()[:15]))}
+    opening = {w.lower() for w in _CONTENT_WORD.findall(" ".join(note.split()[:OPENING_WORDS]))}
     return (before & opening) - common
-
-
-def align(
-    marks: Sequence[Mark], notes: Sequence[Note], look_alikes: Mapping[str, str], common: frozenset[str] = frozenset()
-) -> list[Link]:
-    """Choose at most one mark per note, in order, maximising the evidence.
-
-    ``notes`` are the notes of one part in order (1..K). A mark may stand
-    for number n if it reads as n; pure junk (not ordinary punctuation) may
-    also stand for a number the sequence leaves open. Ordinary punctuation is
-    a candidate only where it is out of place (:func:`out_of_place`).
-    """
-    numbers = [n.number for n in notes]
-    usable = [m for m in marks if m.text not in ORDINARY_PUNCTUATION or out_of_place(m)]
-    options: list[dict[int, tuple[float, str]]] = []
-    for mark in usable:
-        value, score, how = readings(mark, look_alikes)
-        choice: dict[int, tuple[float, str]] = {}
-        if value is not None and value in numbers:
-            choice[value] = (score, f"{how} {mark.text!r} read as {value}")
-        if not mark.text.isdigit() and mark.text not in {"’", "'"}:  # junk or a stray "?": may fill an open place
-            for n in numbers:
-                choice.setdefault(n, (SCORE_JUNK, f"junk {mark.text!r} fills the place of note {n} in the sequence"))
-        for note in notes:
-            shared = shared_words(mark.context, note.text, common)
-            if note.number in choice and shared:
-                score, why = choice[note.number]
-                bonus = SCORE_SHARED_WORD * min(2, len(shared))
-                choice[note.number] = (score + bonus, f"{why}; the note shares {', '.join(sorted(shared))!r} with the text")
-        options.append(choice)
-    k = len(numbers)
-    # best[i][j]: best score using the first i marks for the first j numbers.
-    best = [[0.0] * (k + 1) for _ in range(len(usable) + 1)]
-    step: list[list[str]] = [[""] * (k + 1) for _ in range(len(usable) + 1)]
-    for i in range(1, len(usable) + 1):
-        for j in range(0, k + 1):
-            best[i][j], step[i][j] = best[i - 1][j], "skip-mark"
-            if j and best[i][j - 1] > best[i][j]:
-                best[i][j], step[i][j] = best[i][j - 1], "skip-number"
-            if j and numbers[j - 1] in options[i - 1]:
-                score = best[i - 1][j - 1] + options[i - 1][numbers[j - 1]][0]
-                if score > best[i][j]:
-                    best[i][j], step[i][j] = score, "take"
-    links: list[Link] = []
-    i, j = len(usable), k
-    while i > 0 and j > 0:
-        move = step[i][j]
-        if move == "take":
-            n = numbers[j - 1]
-            score, why = options[i - 1][n]
-            links.append(Link(n, usable[i - 1], why, certain=score > SCORE_JUNK))
-            i, j = i - 1, j - 1
-        elif move == "skip-number":
-            j -= 1
-        else:
-            i -= 1
-    return links[::-1]
-
-
-def drop_ambiguous(links: Sequence[Link], numbers: Sequence[int]) -> tuple[list[Link], dict[int, str]]:
-    """Keep a junk link only where the sequence forces it; say why the others went.
-
-    Junk ("®", a stray "?") carries no number: the alignment places it by
-    order alone. That holds only when the junk marks between two certain
-    links are exactly as many as the notes left open there. With fewer, a
-    lost mark shifts them and each may stand one note off (in Part II three
-    junk marks for notes 2-6 would all be placed, and two would be wrong), so
-    none of them is linked.
-
-    >>> mark = Mark(0, 0, 1, "?", False, True, False)
-    >>> links = [Link(1, mark, "digits", True), Link(2, mark, "junk", False), Link(4, mark, "digits", True)]
-    >>> kept, why = drop_ambiguous(links, [1, 2, 3, 4])
-    >>> [l.number for l in kept], why[3]
-    ([1, 4], 'junk marks could stand for notes 2-3 (1 mark for 2 notes between note 1 and note 4); which is which is a guess')
-    """
-    certain = sorted(link.number for link in links if link.certain)
-    first, last = min(numbers, default=0), max(numbers, default=0)
-    kept, reasons = [], {}
-    for link in links:
-        if link.certain:
-            kept.append(link)
-            continue
-        lo = max((n for n in certain if n < link.number), default=first - 1)
-        hi = min((n for n in certain if n > link.number), default=last + 1)
-        open_ = [n for n in numbers if lo < n < hi]
-        junk = sum(1 for other in links if not other.certain and lo < other.number < hi)
-        if junk == len(open_):
-            kept.append(link)
-            continue
-        left = f"note {lo}" if lo >= first else "the part's start"
-        right = f"note {hi}" if hi <= last else "its last note"
-        why = (
-            f"junk marks could stand for notes {open_[0]}-{open_[-1]} ({junk} mark{'s' if junk > 1 else ''} for "
-            f"{len(open_)} notes between {left} and {right}); which is which is a guess"
-        )
-        reasons.update((n, why) for n in open_)
-    return kept, reasons
-

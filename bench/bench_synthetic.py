@@ -1,6 +1,6 @@
 """The synthetic degraded-book suite: exact truth, error by error, the pipeline and its peers side by side.
 
-Each seed makes a book (:func:`pipeline.degrade.degrade`) from the archive
+Each seed makes a book (:func:`synthetic.degrade.degrade`) from the archive
 transcriptions (raw/archive/*.txt, cut into paragraphs, chapters shuffled):
 its own title, section titles, width, page length and first page; running
 heads and folios; line-end hyphens (pyphen); OCR noise drawn from the
@@ -20,7 +20,7 @@ lower-cases everything), "exact WER" does not. By error type, each injected
 damage is followed to its truth word: was it put right, left, or did a
 correct word of the input come out wrong ("broken")?
 
-Run: PYTHONPATH=. .venv/bin/python bench/synthetic.py [--seeds 1 2 3 4 5]
+Run: PYTHONPATH=. .venv/bin/python bench/bench_synthetic.py [--seeds 1 2 3 4 5]
 """
 
 from __future__ import annotations
@@ -35,13 +35,24 @@ from common import ARCHIVE, add, aligned_indexes, generic_config, pooled, score,
 from peers import load_symspell, regex_peer, symspell_peer
 
 from pipeline.verification.align import words
-from synthetic.degrade import BOOK_TITLES, HEAVY, DegradedBook, Noise, archive_paragraphs, degrade
+from synthetic.degrade import ANY_OCR, BOOK_TITLES, HEAVY, DegradedBook, Noise, archive_paragraphs, degrade
 from pipeline.run.render import render_markdown
 from pipeline.stages import run_stages
 from pipeline.reader import read_book
 
 SEEDS = (1, 2, 3, 4, 5)
 UNTRACEABLE = ("furniture", "junk", "speck")
+PAIRED = ("glued", "lost_space")
+"""Damage to the space between two words: fixed when both words are right with a space between."""
+WORD_CLASSES = {
+    "confusion": "letter confusions (extrernely, experieuced)",
+    "odd_character": "digits and symbols in words (y0u, tran$cribed)",
+    "real_word": "real-word misreads (arid, bead)",
+    "lost_space": "lost spaces (andthese)",
+    "glued": "glued by a mark (founded.in)",
+    "split": "split words (sepa rate)",
+}
+"""The word error classes, injected by the degrader and followed to their truth words."""
 
 
 class Truth:
@@ -49,7 +60,7 @@ class Truth:
 
     def __init__(self, book: DegradedBook):
         self.book = book
-        self.tokens = []  # (paragraph, Token)
+        self.tokens = []  # (paragraph, WordSpan)
         starts: list[list[int]] = []
         base: list[int] = []
         for n, paragraph in enumerate(book.paragraphs):
@@ -59,7 +70,7 @@ class Truth:
             self.tokens += [(n, t) for t in found]
         self.words = [t.word for _, t in self.tokens]
         self.tags: list[set[str]] = [set() for _ in self.tokens]
-        self.glued: list[tuple[int, int]] = []
+        self.glued: list[tuple[int, int, str]] = []
 
         def at(paragraph: int, offset: int, inside: bool = True) -> int | None:
             k = bisect.bisect_right(starts[paragraph], offset) - 1
@@ -76,13 +87,13 @@ class Truth:
         for e in book.edits:
             if e.paragraph is None or e.kind == "speck":
                 continue
-            if e.kind == "glued":
+            if e.kind in PAIRED:
                 k = bisect.bisect_right(starts[e.paragraph], e.offset)
                 if 0 < k < len(starts[e.paragraph]):
                     left, right = base[e.paragraph] + k - 1, base[e.paragraph] + k
-                    self.glued.append((left, right))
-                    self.tags[left].add("glued")
-                    self.tags[right].add("glued")
+                    self.glued.append((left, right, e.kind))
+                    self.tags[left].add(e.kind)
+                    self.tags[right].add(e.kind)
                 continue
             i = at(e.paragraph, e.offset, inside=e.kind == "split")
             if i is not None:
@@ -118,16 +129,16 @@ def evaluate(truth: Truth, text: str) -> dict:
     exact = score(truth.words, hyp, key=lambda w: w)
     out["exact_word_errors"] += exact.wer * exact.words
     for i, tags in enumerate(truth.tags):
-        for tag in tags - {"glued"}:
+        for tag in tags - set(PAIRED):
             out[f"{tag}:n"] += 1
             out[f"{tag}:right"] += right[i]
             if tag == "compound" and not right[i] and match[i] is not None and hyp_low[match[i]] == ref_low[i].replace("-", ""):
                 out["compound:joined"] += 1
-    for left, right_word in truth.glued:
+    for left, right_word, kind in truth.glued:
         a, b = match[left], match[right_word]
-        out["glued:n"] += 1
-        out["glued:right"] += (right[left] and right[right_word] and b == a + 1
-                               and any(c.isspace() for c in text[hyp_tokens[a].end : hyp_tokens[b].start]))
+        out[f"{kind}:n"] += 1
+        out[f"{kind}:right"] += (right[left] and right[right_word] and b == a + 1
+                                 and any(c.isspace() for c in text[hyp_tokens[a].end : hyp_tokens[b].start]))
     out["right_words"] = sum(right)
     out["_right"] = right
     out["_match"] = match
@@ -148,7 +159,7 @@ def run_pipeline(path: Path, config) -> tuple[str, float]:
     return render_markdown(result.book), time.perf_counter() - start
 
 
-LEVELS = {"default noise": Noise(), "heavy noise (5x misreads)": HEAVY}
+LEVELS = {"default noise": Noise(), "heavy noise (5x misreads)": HEAVY, "any OCR engine (second profile)": ANY_OCR}
 
 
 class Suite:
@@ -226,16 +237,37 @@ class Suite:
             ["own hyphens at line end otherwise wrong",
              *[f"{t[n]['compound:n'] - t[n]['compound:right'] - t[n]['compound:joined']}/{t[n]['compound:n']}" for n in names]],
             ["character confusions fixed", *[share(n, "confusion") for n in names]],
+            ["digits and symbols in words fixed", *[share(n, "odd_character") for n in names]],
+            ["real-word misreads fixed", *[share(n, "real_word") for n in names]],
+            ["lost spaces fixed (both right, space between)", *[share(n, "lost_space") for n in names]],
             ["split words fixed", *[share(n, "split") for n in names]],
             ["glued words fixed (both right, space between)", *[share(n, "glued") for n in names]],
             ["broken: right in the input, wrong after", *[f"{t[n]['broken']}/{t[n]['was_right']}" for n in names]],
         ]
         print(table(["error type: left, or fixed / injected", *names], rows))
+        print()
+        self.report_classes("pipeline")
         print("\nn/m: not measurable: lookup_compound rewrites what the regex peer left (numbers become words, "
               "punctuation goes), so leftovers cannot be traced; they count in its WER as inserted words.\n")
         for name in names:
             listed = ", ".join(f"{a}→{b} ×{k}" if k > 1 else f"{a}→{b}" for (a, b), k in self.broken[name].most_common(10))
             print(f"- broken by {name} (commonest): {listed}")
+
+
+    def report_classes(self, name: str) -> None:
+        """Per word error class for one system: injected, fixed, missed; and correct words broken."""
+        t = self.totals[name]
+        rows, n_all, fixed_all = [], 0, 0
+        for kind, label in WORD_CLASSES.items():
+            n, fixed = t[f"{kind}:n"], t[f"{kind}:right"]
+            if n:
+                rows.append([label, n, fixed, n - fixed, f"{fixed / n:.0%}"])
+                n_all, fixed_all = n_all + n, fixed_all + fixed
+        if n_all:
+            rows.append(["all word errors", n_all, fixed_all, n_all - fixed_all, f"{fixed_all / n_all:.0%}"])
+        print(f"{name}, per word error class:")
+        print(table(["class", "injected", "fixed", "missed", "fixed %"], rows))
+        print(f"correct words broken: {t['broken']} of {t['was_right']}")
 
 
 def main(seeds: tuple[int, ...], levels: list[str]) -> None:
