@@ -252,7 +252,7 @@ def verify(snapshots: Sequence[tuple[str, Book]], raw: Book, archive: dict[str, 
     """Check the book against the archive files: matches, figures, differences, review items."""
     book = snapshots[-1][1]
     norm = normaliser(spelling)
-    ours = [w for p in book.paragraphs for w in WORD.findall(p.text)]
+    ours = (w for p in book.paragraphs for w in WORD.findall(p.text))  # counted as read, never all held at once
     theirs = [w for text in archive.values() for w in words(text)]
     classifier = Classifier(ours, theirs, spelling, set(confusions))
     regions, unmatched = match(archive, book, spelling, norm)
