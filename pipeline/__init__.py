@@ -3,7 +3,7 @@
 Start here. The package is built in layers; each imports only from the
 layers below it (no import points up):
 
-    cli.py                   the command line: a thin layer over run/, ops/ and changelog/
+    cli/                     the command line, thin: run.py, prefect.py (serve, trigger, server), log.py (why, review)
     ops/                     Prefect: flow.py (thin tasks around run/book.py), server.py (the local dashboard),
                              environment.py (Prefect settings and which server to report to, set before Prefect is imported)
     run/                     one run: options, names (safe output folders), book.py (THE per-book

@@ -107,7 +107,7 @@ def test_cache_pipeline_digest_ignores_code_that_shapes_no_output(tmp_path, monk
     monkeypatch.setattr(cache, "PACKAGE_DIR", tree)
     first = cache.pipeline_digest()
     assert first.startswith(pipeline.__version__ + "+")
-    (tree / "cli.py").write_text((tree / "cli.py").read_text() + "\n# edited\n")
+    (tree / "cli" / "run.py").write_text((tree / "cli" / "run.py").read_text() + "\n# edited\n")
     (tree / "ops" / "flow.py").write_text((tree / "ops" / "flow.py").read_text() + "\n# edited\n")
     assert cache.pipeline_digest() == first
     (tree / "stages" / "rebuild_paragraphs.py").write_text((tree / "stages" / "rebuild_paragraphs.py").read_text() + "\n# edited\n")

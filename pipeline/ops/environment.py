@@ -3,7 +3,7 @@
 Why here and not in the CLI: these are operations decisions (offline and
 project-local settings, which server to report to, where Prefect's log goes,
 whether a Dask scheduler answers), shared by every command that touches
-Prefect; cli.py only calls them. Nothing here imports Prefect itself, so a
+Prefect; the command line only calls them. Nothing here imports Prefect itself, so a
 command that never runs a flow pays nothing for it.
 """
 

@@ -36,7 +36,7 @@ from pipeline.run.publish import RECORD
 
 PACKAGE_DIR = Path(__file__).resolve().parent.parent
 DISTRIBUTION = "ocr-cleanup-pipeline"
-NOT_OUTPUT_SHAPING = ("cli.py", "__main__.py", "ops/", "changelog/", "run/batch.py", "run/cache.py", "run/publish.py")
+NOT_OUTPUT_SHAPING = ("cli/", "__main__.py", "ops/", "changelog/", "run/batch.py", "run/cache.py", "run/publish.py")
 """Code that decides how a run is driven or shown, not what it writes: editing it keeps the cache."""
 COMPONENTS = ("raw", "rules", "archive", "pipeline", "options")
 
