@@ -23,15 +23,15 @@ The archive is a yardstick, never a source of text. One module per step:
 from __future__ import annotations
 
 from pipeline.verification.archive import Segment, split_archive
-from pipeline.verification.check import STAGE, Difference, DocumentCheck, PlacedWord, Verification, book_tokens, verify
+from pipeline.verification.check import STAGE, Cell, Difference, DocumentCheck, PlacedWord, Verification, book_tokens, verify
 from pipeline.verification.classify import RARER, Classifier
 from pipeline.verification.match import MATCH_SHARE, Region, document_text, match
 from pipeline.verification.metrics import Rates, rates
-from pipeline.verification.report import summary_rows, to_html, to_json, to_markdown
+from pipeline.verification.report import coverage, summary_rows, to_html, to_json, to_markdown
 from pipeline.verification.store import check
 
 __all__ = [
-    "STAGE", "MATCH_SHARE", "RARER", "Segment", "split_archive", "Difference", "DocumentCheck", "PlacedWord",
+    "STAGE", "MATCH_SHARE", "Cell", "coverage", "RARER", "Segment", "split_archive", "Difference", "DocumentCheck", "PlacedWord",
     "Verification", "book_tokens", "verify", "Classifier", "Region", "document_text", "match", "Rates", "rates",
     "summary_rows", "to_html", "to_json", "to_markdown", "check",
 ]

@@ -3,6 +3,11 @@
 - ``ocr``: our word is not a word, or is a known OCR confusion of theirs;
 - ``archive``: their word is not a word (their typo);
 - ``editorial``: valid words on both sides (a different translation or edit).
+
+A whole archive text can be another translation of the document (the same
+letter in other words): then nearly every difference is editorial, and its
+figures say nothing about the OCR; :func:`different_translation` says so, and
+the report leaves it out of the totals instead of counting it.
 """
 
 from __future__ import annotations
@@ -19,6 +24,27 @@ from pipeline.verification.normalise import normalise
 
 RARER = 5
 """Of two valid words one edit apart, one this many times rarer in English is the misreading."""
+
+TRANSLATION_WER = 0.4
+"""A matched archive text differing in this share of its words or more may be another translation..."""
+TRANSLATION_EDITORIAL = 0.8
+"""...and is one when at least this share of the differences are editorial (valid words on both sides)."""
+
+
+def different_translation(wer: float, counts: dict[str, int]) -> bool:
+    """True when an archive text is a different translation, not a transcription, of the document.
+
+    Document 24 ("Letter to J.V. Stalin") differs from the archive's in 67% of
+    its words, 222 of them valid words on both sides: another translation.
+    Document 34 differs in 18%: the same translation, edited.
+
+    >>> different_translation(0.67, {"ocr": 0, "editorial": 222, "archive": 0})
+    True
+    >>> different_translation(0.18, {"ocr": 0, "editorial": 9, "archive": 0})
+    False
+    """
+    total = sum(counts.values())
+    return wer >= TRANSLATION_WER and counts.get("editorial", 0) >= TRANSLATION_EDITORIAL * max(1, total)
 
 
 class Classifier:
