@@ -19,7 +19,7 @@ run: $(STAMP)
 	$(PY) -m pipeline run
 
 test: $(STAMP)
-	$(PY) -m pytest -q
+	$(PY) -m pytest -q -n 2 --dist loadfile
 
 test-fast: $(STAMP)
 	$(PY) -m pytest -q -m "not prefect"

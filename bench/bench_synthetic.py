@@ -20,6 +20,13 @@ lower-cases everything), "exact WER" does not. By error type, each injected
 damage is followed to its truth word: was it put right, left, or did a
 correct word of the input come out wrong ("broken")?
 
+The ``marks noise`` level (:data:`synthetic.degrade.MARKS`) adds
+misread quotation marks and lone-letter specks after a full stop; they are
+scored on the marks themselves: the edit distance between the output's
+quotation marks (apostrophes left out) and the truth's, and lone letters
+between sentences beyond the truth's. Note marks are not generated (a
+synthetic book has no notes section to link them to).
+
 Run: PYTHONPATH=. .venv/bin/python bench/bench_synthetic.py [--seeds 1 2 3 4 5]
 """
 
@@ -31,17 +38,20 @@ import time
 from collections import Counter
 from pathlib import Path
 
+import regex
+from rapidfuzz.distance import Levenshtein
+
 from common import ARCHIVE, add, aligned_indexes, generic_config, pooled, score, table, temporary_folder, tokens
 from peers import load_symspell, regex_peer, symspell_peer
 
 from pipeline.verification.align import words
-from synthetic.degrade import ANY_OCR, BOOK_TITLES, HEAVY, DegradedBook, Noise, archive_paragraphs, degrade
+from synthetic.degrade import ANY_OCR, BOOK_TITLES, HEAVY, MARKS, DegradedBook, Noise, archive_paragraphs, degrade
 from pipeline.run.render import render_markdown
 from pipeline.stages import run_stages
 from pipeline.reader import read_book
 
 SEEDS = (1, 2, 3, 4, 5)
-UNTRACEABLE = ("furniture", "junk", "speck")
+UNTRACEABLE = ("furniture", "junk", "speck", "quote", "speck_letter")
 PAIRED = ("glued", "lost_space")
 """Damage to the space between two words: fixed when both words are right with a space between."""
 WORD_CLASSES = {
@@ -53,6 +63,20 @@ WORD_CLASSES = {
     "split": "split words (sepa rate)",
 }
 """The word error classes, injected by the degrader and followed to their truth words."""
+_QUOTE = regex.compile(r"[“”‘’]")
+_LONE_LETTER = regex.compile(r"(?<=[.?!][”’)]? )\p{Ll}(?= [“‘]?\p{Lu}| *$)", regex.MULTILINE)
+
+
+def quote_marks(text: str) -> str:
+    """The quotation marks of a text in order, without apostrophes ("Lenin’s", "workers’ state")."""
+    out = []
+    for m in _QUOTE.finditer(text):
+        at = m.start()
+        before, after = text[at - 1 : at], text[at + 1 : at + 3]
+        if m[0] == "’" and before.isalnum() and (after[:1].isalpha() or before in "sS" and regex.match(r" \p{L}", after)):
+            continue
+        out.append(m[0])
+    return "".join(out)
 
 
 class Truth:
@@ -85,8 +109,8 @@ class Truth:
             if i is not None:
                 self.tags[i].add("compound" if b.compound else "hyphen")
         for e in book.edits:
-            if e.paragraph is None or e.kind == "speck":
-                continue
+            if e.paragraph is None or e.kind in ("speck", "speck_letter", "quote"):
+                continue  # no word carries them: scored on the marks (evaluate)
             if e.kind in PAIRED:
                 k = bisect.bisect_right(starts[e.paragraph], e.offset)
                 if 0 < k < len(starts[e.paragraph]):
@@ -150,6 +174,10 @@ def evaluate(truth: Truth, text: str) -> dict:
     out["junk:left"] = left_over(truth.junk, hyp_words, ref_low)
     out["speck:n"] = sum(truth.specks.values())
     out["speck:left"] = sum(min(n, max(0, text.count(m) - truth.text.count(m))) for m, n in truth.specks.items())
+    out["quote:n"] = sum(1 for e in truth.book.edits if e.kind == "quote")
+    out["quote:left"] = Levenshtein.distance(quote_marks(text), quote_marks(truth.text))
+    out["speck_letter:n"] = sum(1 for e in truth.book.edits if e.kind == "speck_letter")
+    out["speck_letter:left"] = max(0, len(_LONE_LETTER.findall(text)) - len(_LONE_LETTER.findall(truth.text)))
     return out
 
 
@@ -159,7 +187,8 @@ def run_pipeline(path: Path, config) -> tuple[str, float]:
     return render_markdown(result.book), time.perf_counter() - start
 
 
-LEVELS = {"default noise": Noise(), "heavy noise (5x misreads)": HEAVY, "any OCR engine (second profile)": ANY_OCR}
+LEVELS = {"default noise": Noise(), "heavy noise (5x misreads)": HEAVY, "any OCR engine (second profile)": ANY_OCR,
+          "marks noise (quotes, lone letters)": MARKS}
 
 
 class Suite:
@@ -180,7 +209,7 @@ class Suite:
             path.write_text(book.text, encoding="utf-8")
             truth = Truth(book)
             raw = evaluate(truth, book.text)
-            for key in ("words", "chars", "word_errors", "char_errors", "exact_word_errors"):
+            for key in ("words", "chars", "word_errors", "char_errors", "exact_word_errors", "quote:left", "speck_letter:left"):
                 self.before[key] += raw[key]
             outputs: dict[str, tuple[str, float]] = {name: run_pipeline(path, config) for name, config in configs.items()}
             start = time.perf_counter()
@@ -232,6 +261,8 @@ class Suite:
             ["running heads and folios left", *[share(n, "furniture", "left") for n in names]],
             ["junk lines left (with words)", *[share(n, "junk", "left") for n in names]],
             ["specks left", *[share(n, "speck", "left") for n in names]],
+            ["quote marks wrong (edit distance to the truth's) / misread", *[share(n, "quote", "left") for n in names]],
+            ["lone-letter specks left", *[share(n, "speck_letter", "left") for n in names]],
             ["inserted line-end hyphens left (word wrong)", *[share(n, "hyphen", invert=True) for n in names]],
             ["own hyphens at line end wrongly joined", *[f"{t[n]['compound:joined']}/{t[n]['compound:n']}" for n in names]],
             ["own hyphens at line end otherwise wrong",
@@ -247,6 +278,9 @@ class Suite:
         print(table(["error type: left, or fixed / injected", *names], rows))
         print()
         self.report_classes("pipeline")
+        if self.before["quote:left"] or self.before["speck_letter:left"]:
+            print(f"\nin the input: quote marks wrong (edit distance) {self.before['quote:left']}, "
+                  f"lone-letter specks {self.before['speck_letter:left']}")
         print("\nn/m: not measurable: lookup_compound rewrites what the regex peer left (numbers become words, "
               "punctuation goes), so leftovers cannot be traced; they count in its WER as inserted words.\n")
         for name in names:

@@ -40,6 +40,9 @@ def is_english_word(token: str) -> bool:
 WORD = regex.compile(r"\p{L}+(?:[’'-]\p{L}+)*")
 """A word token: letters, with inner apostrophes or hyphens (self-criticism, Lenin’s)."""
 
+WORD_OR_NUMBER = regex.compile(WORD.pattern + r"|\p{N}+(?:[.,:\-]\p{N}+)*")
+"""What the archive check aligns: a word as above, or a number ("1922", "8,467", "13-14"). Punctuation is neither."""
+
 POSSESSIVE = regex.compile(r"[’']s$")
 """A possessive ending ("Stalin’s", "Lenin's"): stripped before a word is looked up."""
 

@@ -19,7 +19,8 @@ error type by error type:
    :data:`SPECKS`, :data:`JUNK`): character confusions ("extrernely",
    "Contro]", "beeoming"), glued words ("founded.in"), split words
    ("sepa rate"), specks at a line's edge ("_", "š"), misread folios ("T5"
-   for 75), and junk lines (the mirrored library stamp, specks read as
+   for 75), misread quotation marks and lone-letter specks after a full
+   stop (:data:`MARKS`), and junk lines (the mirrored library stamp, specks read as
    letters) set apart by blank lines at a page's foot (``junk``). Each in-line
    damage is an :class:`Edit`. A second profile, :data:`ANY_OCR`, stands for
    scans by other engines: letters read as digits and symbols ("y0u",
@@ -90,6 +91,10 @@ REAL_WORDS: tuple[tuple[str, str], ...] = (
     ("of", "cf"), ("my", "ray"), ("from", "form"), ("the", "tie"),
 )
 """(printed, read as): misreads that are themselves words ("real-word" errors)."""
+QUOTE_MISREADS: dict[str, tuple[str, ...]] = {"“": ("‘‘", "‘“", "“‘", "‘““"), "”": ("’", "’’", "”’")}
+"""What OCR reads for a double quote, from the real book ("‘‘Trotskyism.”", "compromise,’", "“duumvirate”’")."""
+SPECK_LETTERS = "agiour"
+"""Lone letters OCR reads from specks after a full stop ("slogan. g", "delay. a")."""
 
 SPECKS: tuple[tuple[str, str], ...] = (("_", "start"), ("š", "end"), ("Š", "end"), ("©", "end"), ("~", "start"), ("•", "end"))
 """(mark, where): lone specks at a line's edge; the first four are the real book's."""
@@ -134,6 +139,10 @@ class Noise:
       real-word misread ("arid" for "and") (0).
     - ``lost_space``: share of spaces between two words of letters that are
       lost ("andthese") (0).
+    - ``quote``: share of curly double quotes misread as the real book shows
+      them (“ as ‘‘, ‘“, “‘ or ‘““; ” as ’, ’’ or ”’) (0: off by default).
+    - ``speck_letter``: share of lines ending a sentence with a lone letter
+      after the full stop ("delay. a") (0: off by default).
     """
 
     hyphenate: float = 0.6
@@ -146,6 +155,8 @@ class Noise:
     confusions: tuple[tuple[str, str, float], ...] = CONFUSIONS
     real_word: float = 0.0
     lost_space: float = 0.0
+    quote: float = 0.0
+    speck_letter: float = 0.0
 
 
 HEAVY = Noise(confusion=0.01, glued=0.0025, split=0.0025)
@@ -153,6 +164,9 @@ HEAVY = Noise(confusion=0.01, glued=0.0025, split=0.0025)
 ANY_OCR = Noise(confusion=0.01, glued=0, split=0, confusions=ANY_ENGINE, real_word=0.01, lost_space=0.003)
 """The second OCR profile: another engine's misreads (:data:`ANY_ENGINE`) in one word
 of a hundred, real-word misreads and lost spaces between words."""
+MARKS = Noise(quote=0.3, speck_letter=0.03)
+"""The default noise plus misread quotation marks and lone-letter specks (the real book's ~25 broken quotes
+in ~1,300 quotation marks, made denser so a few books show every kind)."""
 CLEAN = Noise(confusion=0, glued=0, split=0, speck=0, junk=0, misread_folio=0)
 """Line breaks and pages only: no OCR noise."""
 
@@ -162,7 +176,8 @@ class Edit:
     """One injected misread: at ``line`` (1-based) and ``column`` the text reads ``after`` where the truth has ``before``.
 
     ``kind`` is ``confusion``, ``odd_character``, ``real_word``, ``glued``,
-    ``lost_space``, ``split``, ``speck`` or ``misread_folio``; ``paragraph`` and ``offset`` locate it in the truth
+    ``lost_space``, ``split``, ``speck``, ``speck_letter``, ``quote`` or ``misread_folio``;
+    ``paragraph`` and ``offset`` locate it in the truth
     (None for furniture).
     """
 
@@ -346,6 +361,11 @@ def _noise_line(line: _Line, rng: random.Random, noise: Noise) -> list[tuple[str
         elif roll < noise.confusion + noise.split and len(letters) >= 6 and letters == token:
             i = rng.randint(2, len(token) - 2)
             edits.append(("split", col + i, "", " "))
+        for m in regex.finditer(r"[“”]", token):
+            if noise.quote and rng.random() < noise.quote:  # no draw at rate 0: the other damage stays as it was
+                edits.append(("quote", col + m.start(), m[0], rng.choice(QUOTE_MISREADS[m[0]])))
+    if noise.speck_letter and text and regex.search(r"\p{L}[.?!][”’]?$", text) and rng.random() < noise.speck_letter:
+        edits.append(("speck_letter", len(text), "", " " + rng.choice(SPECK_LETTERS)))
     if text and rng.random() < noise.speck:
         mark, where = rng.choice(SPECKS)
         if where == "start":
@@ -422,7 +442,8 @@ def degrade(
             planned = _noise_line(line, rng, noise)
             text, columns = _apply(text, planned)
             edits += [
-                Edit(kind, n, column, before, after, line.paragraph, line.offset + col if kind != "speck" else None)
+                Edit(kind, n, column, before, after, line.paragraph,
+                     line.offset + col if kind not in ("speck", "speck_letter") else None)
                 for (kind, col, before, after), column in zip(planned, columns)
             ]
         elif slot.kind in ("running_head", "folio") and rng.random() < noise.misread_folio:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from conftest import PROJECT
-from synthetic.degrade import ANY_OCR, CLEAN, HEAVY, Noise, archive_paragraphs, degrade, restore
+from synthetic.degrade import ANY_OCR, CLEAN, HEAVY, MARKS, Noise, archive_paragraphs, degrade, restore
 
 PARAGRAPHS = archive_paragraphs(PROJECT / "raw" / "archive")[:120]
 
@@ -15,7 +15,7 @@ def test_degrade_is_deterministic_for_a_seed():
     assert degrade(PARAGRAPHS, seed=3).text != degrade(PARAGRAPHS, seed=4).text
 
 
-@pytest.mark.parametrize("noise", [CLEAN, Noise(), HEAVY, ANY_OCR], ids=["clean", "default", "heavy", "any-ocr"])
+@pytest.mark.parametrize("noise", [CLEAN, Noise(), HEAVY, ANY_OCR, MARKS], ids=["clean", "default", "heavy", "any-ocr", "marks"])
 @pytest.mark.parametrize("seed", [1, 2])
 def test_degrade_undoing_the_record_gives_the_truth(seed, noise):
     book = degrade(PARAGRAPHS, seed=seed, noise=noise, shuffle_chapters=True)
@@ -59,6 +59,14 @@ def test_degrade_second_profile_injects_every_class():
     assert {"confusion", "odd_character", "real_word", "lost_space"} <= kinds
     assert all(e.before in ("and", "head", "for", "had", "modern", "of", "my", "from", "the") for e in book.edits if e.kind == "real_word")
     assert all(e.before == " " and e.after == "" for e in book.edits if e.kind == "lost_space")
+
+
+def test_degrade_misreads_quotes_and_adds_lone_letters_only_when_asked():
+    assert not {e.kind for e in degrade(PARAGRAPHS, seed=2).edits} & {"quote", "speck_letter"}
+    book = degrade(PARAGRAPHS, seed=2, noise=MARKS)
+    kinds = {e.kind for e in book.edits}
+    assert {"quote", "speck_letter"} <= kinds
+    assert all(e.before in "“”" and e.after for e in book.edits if e.kind == "quote")
 
 
 def test_degrade_breaks_words_where_pyphen_allows_and_keeps_own_hyphens():

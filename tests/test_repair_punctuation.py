@@ -80,3 +80,10 @@ def test_repair_punctuation_keeps_a_signature_its_own_paragraph(cleaned):
 
 def test_repair_punctuation_writes_ellipses_the_books_way(text):
     assert not regex.search(r"(?<!\.)\.\.|\. \.\.|\.\. \.", text)
+
+
+@pytest.mark.parametrize("line, before, after", [(5422, "applaud).", "applaud]."), (6444, "RSFSR’}", "RSFSR’]")])
+def test_repair_punctuation_closes_an_open_square_bracket_with_its_own_mark(line, before, after, cleaned):
+    change = next(c for c in cleaned.changes if c.rule == "bracket_pairing" and c.line == line)
+    assert (change.before, change.after) == (before, after)
+    assert "1) the period of the" in "\n".join(p.text for p in cleaned.book.paragraphs)  # a list's "1)" stays

@@ -14,11 +14,9 @@ import bisect
 from collections import Counter
 from typing import Sequence
 
-import regex
 from rapidfuzz.distance import Levenshtein
 
-WORD = regex.compile(r"\p{L}+(?:[’'\-]\p{L}+)*|\p{N}+(?:[.,:\-]\p{N}+)*")
-"""A word token: letters with inner apostrophes or hyphens, or a number. Punctuation is not a word."""
+from pipeline.lexicon import WORD_OR_NUMBER as WORD  # one vocabulary: a word, or a number; punctuation is neither
 
 Pair = tuple[str | None, str | None]
 

@@ -12,6 +12,8 @@ own habits from its unbroken text before it changes anything:
   ``ellipsis``: a lone letter or mark at a line's edge between sentences or
   words, a space before , ; : ? !, an opening quote glued to a word, an
   ellipsis not written the book's way (see :mod:`.specks`).
+- ``bracket_pairing``: a ")" or "}" that closes an open "[" is its "]"
+  (see :mod:`.brackets`).
 - ``quote_pairing``: a run of quotation marks that doubles or mixes them
   (‘‘Trotskyism.”), a ’ read for ”, a stray ’ after a closing quote,
   read as the paragraph's pairing needs (see :mod:`.quotes`); what the
@@ -33,6 +35,7 @@ from __future__ import annotations
 
 from pipeline.config import Config
 from pipeline.model import Book, Change, ReviewItem
+from pipeline.stages.repair_punctuation.brackets import repair_brackets
 from pipeline.stages.repair_punctuation.dashes import close_up_dashes, dash_style
 from pipeline.stages.repair_punctuation.quotes import repair_quotes
 from pipeline.stages.repair_punctuation.specks import ellipsis_style, repair_specks
@@ -52,6 +55,8 @@ def repair_punctuation(book: Book, config: Config) -> tuple[Book, list[Change]]:
         p, done = repair_specks(p, dots, STAGE)
         changes.extend(done)
         next_text = paragraphs[i + 1].text if i + 1 < len(paragraphs) else ""
+        p, done = repair_brackets(p, STAGE)
+        changes.extend(done)
         p, done, doubts = repair_quotes(p, next_text, STAGE)
         changes.extend(done)
         review.extend(doubts)

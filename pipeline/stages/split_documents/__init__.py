@@ -46,7 +46,7 @@ from pipeline.stages.split_documents.index import is_preface, read_index, repair
 from pipeline.stages.split_documents.matter import is_unreadable, library_card_end, read_title_page
 from pipeline.lexicon import word_counts
 from pipeline.model import Book, BookInfo, Change, Document, IndexEntry, NoteEntry, Paragraph, ReviewItem, change_in
-from pipeline.stages.split_documents.note_links import Link, align, leftovers, place_lost
+from pipeline.stages.split_documents.note_links import Link, align_marks, leftovers, place_lost
 from pipeline.stages.split_documents.notes import find_marks, parse_notes
 
 STAGE = "split_documents"
@@ -239,10 +239,10 @@ def link_notes(
         citing = [d for d in documents if d.part == part and d.kind in ("intro", "document")]
         body = [i for d in citing for i in range(d.first, d.end) if i not in d.source_paragraphs]
         marks = find_marks(paragraphs, body)
-        links, dropped = align(marks, notes, config.note_marks, common)
+        links, dropped = align_marks(marks, notes, config.note_marks, common)
         places = place_lost(paragraphs, body, notes, links, common)
         if places:  # align again with the places as candidates: they may settle marks left ambiguous
-            links, dropped = align(marks, notes, config.note_marks, common, places)
+            links, dropped = align_marks(marks, notes, config.note_marks, common, places)
         by_number: dict[int, Link] = {link.number: link for link in links}
         edits = [(link.mark, f"{link.mark.closes}[^{link.number}]", f"Part {part} note {link.number}: {link.evidence}")
                  for link in links]

@@ -124,7 +124,7 @@ def parse_contents(paragraphs: Sequence[Paragraph]) -> list[Entry]:
     return entries
 
 
-def normalise(text: str) -> str:
+def title_key(text: str) -> str:
     """Lower case, letters and digits only: how titles and headings are compared."""
     return " ".join(regex.findall(r"[\p{L}\p{N}]+", text.lower()))
 
@@ -138,7 +138,7 @@ def title_score(title: str, heading: str) -> float:
     >>> title_score("To L.D. Trotsky", "Comrade Trotsky Copy to Frumkin and Stomonyakov") < 70
     True
     """
-    t, h = normalise(title), normalise(heading)
+    t, h = title_key(title), title_key(heading)
     if not t or not h:
         return 0.0
     # Shared words count most, but a heading much longer or shorter than the title is a worse match.

@@ -125,7 +125,7 @@ def best_alignment(
     return best[len(choices)][k], pairs[::-1]
 
 
-def align(
+def align_marks(
     marks: Sequence[Mark], notes: Sequence[Note], look_alikes: Mapping[str, str], common: frozenset[str] = frozenset(),
     places: Sequence[Link] = (),
 ) -> tuple[list[Link], dict[int, str]]:
