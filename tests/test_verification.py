@@ -222,3 +222,17 @@ def test_verification_html_diff_opens_in_a_real_browser(checked, tmp_path):
     assert dom.returncode == 0, dom.stderr[-2000:]
     for needle in ('id="summary"', 'id="p119"', 'id="l5842"', 'href="#d2"', "Comrade Trotsky"):
         assert needle in dom.stdout, needle
+
+
+def test_verification_html_diff_anchors_are_unique_and_every_link_has_a_target(checked):
+    """A duplicate id or a link to no id breaks the jump from verification.md or from difference to difference."""
+    import regex
+
+    from pipeline.verification import to_html
+
+    _, verification = checked
+    for c in verification.checks:
+        page = to_html(c)
+        ids = regex.findall(r'id="([^"]+)"', page)
+        assert len(ids) == len(set(ids)), c.document
+        assert set(regex.findall(r'href="#([^"]+)"', page)) <= set(ids), c.document

@@ -14,10 +14,13 @@ The archive is a yardstick, never a source of text. One module per step:
 - :mod:`~pipeline.verification.classify`: every remaining difference is ``ocr``
   (our word is not a word, or a known OCR confusion of theirs), ``archive``
   (their typo) or ``editorial`` (valid words on both sides);
+  an archive text that is mostly editorial differences is a different
+  translation, shown but not counted;
 - :mod:`~pipeline.verification.check`: per document, figures for the raw OCR
   span, the clean document and the output of every stage;
 - :mod:`~pipeline.verification.store`: the result reused while its inputs hash as before;
-- :mod:`~pipeline.verification.report`: the table, verification.json, .md and the HTML diffs.
+- :mod:`~pipeline.verification.report`: the coverage, the table, verification.json, .md and
+  the HTML diffs (text as printed, punctuation differences counted apart from words).
 """
 
 from __future__ import annotations
