@@ -72,6 +72,18 @@ def test_verification_classifies_differences(archive, book, kind):
     assert classifier.classify(archive, book) == kind
 
 
+@pytest.mark.parametrize(
+    "archive, book, kind",
+    [("but", "hut", "ocr"), ("but", "bat", "editorial"), ("begin", "begun", "editorial"), ("from", "form", "editorial"),
+     ("becoming", "beeoming", "ocr")],
+)
+def test_verification_a_rarer_valid_word_is_ocr_like_only_through_an_ocr_confusion(archive, book, kind):
+    """"hut" for "but" is h read for b (rules/ocr_confusions.tsv); "begun" for "begin" is no misreading."""
+    characters = specs.ocr_confusions(PROJECT / "rules" / "ocr_confusions.tsv", Problems())
+    assert Classifier([], [], SPELLING, set(), characters).classify(archive, book) == kind
+    assert Classifier([], [], SPELLING, set()).classify("but", "bat") == "ocr"  # any letter, without the table
+
+
 def test_verification_splits_an_archive_file_into_its_documents():
     text = (PROJECT / "raw" / "archive" / "last-struggle-of-lenin-2011.txt").read_text(encoding="utf-8")
     titles = [s.title for s in split_archive("x", text)]
@@ -153,7 +165,7 @@ def altered(cleaned, config):
     assert text.count("maximum agreement, and") == 1 and text.count("I am sending you Krestinsky") == 1
     archive[name] = text.replace("maximum agreement, and", "maximum agreement; and").replace(
         "I am sending you Krestinsky", "I am spending you Krestinsky")
-    return verify(cleaned.snapshots, cleaned.source, archive, config.spelling, {("spending", "sending")})
+    return verify(cleaned.snapshots, cleaned.source, archive, config.spelling, {("spending", "sending")}, config.ocr_confusions)
 
 
 def test_verification_punctuation_is_counted_apart_from_words(checked, altered):

@@ -295,13 +295,16 @@ def check_document(span: _Span, raw: list[str], stages: dict[str, dict[str, int]
 
 
 def verify(snapshots: Sequence[tuple[str, Book]], raw: Book, archive: dict[str, str], spelling: Spelling,
-           confusions: set[tuple[str, str]] = frozenset()) -> Verification:
-    """Check the book against the archive files: matches, figures, differences, review items."""
+           confusions: set[tuple[str, str]] = frozenset(), characters: Sequence[tuple[str, str]] | None = None) -> Verification:
+    """Check the book against the archive files: matches, figures, differences, review items.
+
+    ``confusions`` are real-word OCR confusions, ``characters`` OCR character
+    confusions (see :class:`~pipeline.verification.classify.Classifier`)."""
     book = snapshots[-1][1]
     norm = normaliser(spelling)
     ours = [w for p in book.paragraphs for w in WORD.findall(p.text)]
     theirs = [w for text in archive.values() for w in words(text)]
-    classifier = Classifier(ours, theirs, spelling, set(confusions))
+    classifier = Classifier(ours, theirs, spelling, set(confusions), characters)
     regions, unmatched = match(archive, book, spelling, norm)
     spans = [_span(region, book, norm) for region in regions]
     raw_view = StageWords(raw)

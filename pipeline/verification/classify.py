@@ -50,7 +50,12 @@ def different_translation(wer: float, counts: dict[str, int]) -> bool:
 class Classifier:
     """Decides whether a difference is OCR-like, editorial, or the archive's own error."""
 
-    def __init__(self, ours: Iterable[str], theirs: Iterable[str], spelling: Spelling, confusions: set[tuple[str, str]]):
+    def __init__(self, ours: Iterable[str], theirs: Iterable[str], spelling: Spelling, confusions: set[tuple[str, str]],
+                 characters: Iterable[tuple[str, str]] | None = None):
+        """``characters``: (seen, meant) OCR character confusions (rules/ocr_confusions.tsv); with them,
+        of two valid words one letter apart ours is OCR-like only through one of them; without, through any."""
+        self.characters = None if characters is None else {
+            (seen.lower(), meant.lower()) for seen, meant in characters if len(seen) == len(meant) == 1}
         self.known = english_frequencies()
         self.ours = Counter(w.lower() for w in ours)
         self.theirs = Counter(w.lower() for w in theirs)
@@ -71,12 +76,21 @@ class Classifier:
             or word[:1].isupper()
         )
 
+    def _misread(self, ours: str, theirs: str) -> bool:
+        """Could OCR have read ``theirs`` as ``ours`` (same length, one letter apart)?"""
+        if self.characters is None:
+            return True
+        at = [(a, b) for a, b in zip(ours.lower(), theirs.lower()) if a != b]
+        return len(at) == 1 and at[0] in self.characters  # two letters swapped is a typist's slip, not OCR's
+
     def classify(self, ref: str | None, hyp: str | None) -> str:
         """``ocr``, ``archive`` or ``editorial`` for the archive's word ``ref`` against ours, ``hyp``.
 
         Both words valid is editorial, unless the pair is a known real-word
         confusion, or one letter changed (or two swapped) with one of them far
-        rarer: "form" for "from", "rouges" for "rogues".
+        rarer: "form" for "from", "rouges" for "rogues". Ours is the misreading
+        only where OCR could have made it (a known character confusion, when
+        given): the book's "begun" for the archive's "begin" is not one.
         """
         ours_ok = hyp is None or self._valid(hyp, self.ours)
         theirs_ok = ref is None or self._valid(ref, self.theirs)
@@ -92,6 +106,6 @@ class Classifier:
             ours_count, theirs_count = self.known.get(hyp.lower(), 0), self.known.get(ref.lower(), 0)
             if theirs_count * RARER < ours_count:
                 return "archive"
-            if ours_count * RARER < theirs_count:
+            if ours_count * RARER < theirs_count and self._misread(hyp, ref):
                 return "ocr"
         return "editorial"

@@ -145,12 +145,12 @@ def to_markdown(verification: Verification, diffs: Mapping[int, str] | None = No
             cells = [f"−{c.stages[s]['removed']} +{c.stages[s]['introduced']}" for s in stages]
             out.append(f"| {c.document} | " + " | ".join(cells) + " |")
     out += ["", "## OCR-like differences left", ""]
-    for c in verification.checks:
-        if not c.translation:
-            for d in c.differences:
-                if d.kind == "ocr":
-                    place = link(f"p. {d.page}, line {d.line}", c.document, f"#l{d.line}")
-                    out.append(f"- doc {c.document}, {place}: book `{d.hyp}`, archive `{d.ref}` — “{d.context}”")
+    ocr = [(c, d) for c in verification.checks if not c.translation for d in c.differences if d.kind == "ocr"]
+    for c, d in ocr:
+        place = link(f"p. {d.page}, line {d.line}", c.document, f"#l{d.line}")
+        out.append(f"- doc {c.document}, {place}: book `{d.hyp}`, archive `{d.ref}` — “{d.context}”")
+    if not ocr:
+        out.append("None in the matched documents (the rest of the book is not covered, see above).")
     out += ["", "## Punctuation differences, most frequent (archive → book)", ""]
     common = Counter((d.ref or "∅", d.hyp or "∅") for c in verification.checks if not c.translation for d in c.punctuation)
     out += [f"- `{a}` → `{b}`: {n}" for (a, b), n in common.most_common(12)]
