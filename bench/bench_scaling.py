@@ -34,15 +34,15 @@ MODES = ("serial", "process-pool", "prefect-process", "prefect-thread")
 
 
 def clean_one(path: str, out: str) -> int:
-    """Clean one raw file into OUT/<name>/ as the CLI does; the number of changes."""
+    """Clean one raw file into OUT/<name>/ as the CLI does (the archive check included); the number of changes."""
     from pipeline.rules import load_config
-    from pipeline.run.render import render, write_outputs
-    from pipeline.reader import read_book
-    from pipeline.stages import run_stages
+    from pipeline.run.book import clean_book
+    from pipeline.run.names import plan
+    from pipeline.run.options import RunOptions
 
-    result = run_stages(read_book(Path(path)), load_config())
-    write_outputs(Path(out) / Path(path).stem, render(result))
-    return len(result.changes)
+    options = RunOptions(out=Path(out), force=True)
+    outcome = clean_book(plan([Path(path)], options.out)[0], options, load_config(options.rules, options.archive))
+    return outcome.changes
 
 
 def child(mode: str, paths: list[str], out: str) -> None:

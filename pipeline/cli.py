@@ -140,6 +140,8 @@ def run(
     force: Annotated[bool, typer.Option("--force", help="Clean every book again, even if its cache key is unchanged")] = False,
     dask: Annotated[Optional[str], typer.Option(
         metavar="ADDRESS", help="Run the books on a Dask cluster: its scheduler address, or 'local' for 2 local workers")] = None,
+    workers: Annotated[int, typer.Option(
+        min=1, help="Books cleaned at once, each in its own process as one Prefect task (2 uses both cores of a 2-core machine)")] = 1,
     verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Show Prefect's own log on the terminal")] = False,
 ) -> None:
     """Clean raw files into OUT/<book>/ (book.md, documents, changes.jsonl, review.tsv, stats.json, ...).
@@ -152,6 +154,9 @@ def run(
     """
     if dask and no_prefect:
         fail("--dask maps the books over Dask through Prefect; drop --no-prefect")
+        raise typer.Exit(2)
+    if workers > 1 and (no_prefect or dask):
+        fail("--workers runs the books in a Prefect process pool; drop " + ("--no-prefect" if no_prefect else "--dask"))
         raise typer.Exit(2)
     try:
         options = _options(out, rules, archive, no_archive, skip, force)
@@ -190,7 +195,9 @@ def run(
         log = log_runs_to_file()
         from pipeline.ops.flow import run_batch
 
-        outcomes, error = run_batch([str(job.path.absolute()) for job in jobs], options, dask)
+        if workers > 1:
+            typer.echo(f"note: {workers} books at once, each in its own process as one task", err=True)
+        outcomes, error = run_batch([str(job.path.absolute()) for job in jobs], options, dask, workers)
         for outcome in outcomes:
             report(outcome)
         if error or any(o.failed for o in outcomes):

@@ -238,6 +238,24 @@ def test_server_batch_on_a_dask_scheduler_and_two_workers_matches_serial(prefect
         assert book_runs(prefect_server, f"part-{n}")[0]["state_type"] == "COMPLETED"
 
 
+def test_server_batch_with_two_workers_runs_each_book_as_one_task(prefect_server, raw_dir, cleaned, tmp_path):
+    def book_tasks() -> int:
+        runs = api(prefect_server, "/task_runs/filter", {"task_runs": {"name": {"any_": ["clean cut-two"]}}})
+        return sum(r["state_type"] == "COMPLETED" for r in runs)
+
+    flows_before, tasks_before = len(book_runs(prefect_server, "cut-two")), book_tasks()
+    done = cli(prefect_server, "run", str(raw_dir / "*.txt"), "--out", str(tmp_path / "clean"), "--workers", "2")
+    assert done.returncode == 0, done.stderr[-3000:]
+    assert "2 books: 2 cleaned, 0 cached, 0 failed" in done.stdout
+    _, _, out = cleaned
+    for name in ("cut", "cut-two"):
+        assert (tmp_path / "clean" / name / "book.md").read_bytes() == (out / "cut" / "book.md").read_bytes()
+    assert len(book_runs(prefect_server, "cut-two")) == flows_before  # no book flow run: the book is one task
+    assert wait_for(lambda: book_tasks() > tasks_before), "no completed task run 'clean cut-two' of this batch"
+    refused = cli(prefect_server, "run", str(raw_dir / "*.txt"), "--workers", "2", "--no-prefect")
+    assert refused.returncode == 2 and "--workers runs the books in a Prefect process pool" in refused.stderr
+
+
 def server_errors(info: server.ServerInfo) -> list[str]:
     """ERROR lines of the server's own log: the scheduler fails there, not in any command's output."""
     return [line for line in Path(info.log).read_text(errors="replace").splitlines() if "| ERROR" in line or "Traceback" in line]

@@ -35,7 +35,8 @@ from prefect.cache_policies import NO_CACHE
 from prefect.runtime import flow_run as current_flow_run
 from prefect.runtime import task_run as current_task_run
 from prefect.states import Completed, Failed, State
-from prefect.task_runners import ThreadPoolTaskRunner
+from prefect.context import FlowRunContext
+from prefect.task_runners import ProcessPoolTaskRunner, ThreadPoolTaskRunner
 from prefect.utilities.annotations import quote
 
 from pipeline.config import Config
@@ -199,6 +200,28 @@ def book_task(path: str, out_dir: str, rules_dir: str | None, archive_dir: str |
                    else str(state.message), str(Path(out_dir) / book_name(path)))
 
 
+@task(name="clean_book", task_run_name=_book_task_name, cache_policy=NO_CACHE)
+def book_in_one_task(path: str, out_dir: str, rules_dir: str | None, archive_dir: str | None,
+                     skip: list[str] | None, force: bool) -> Outcome:
+    """One book as one task: its steps run inside it, logged, without a flow run or a task run each.
+
+    For the process pool (``--workers``): a book flow with a task per step
+    costs as much CPU in Prefect's machinery as the book's own work, so with
+    two books at once on two cores it would halve the gain. The dashboard
+    shows one task run per book, with the book's artifacts and log lines.
+    """
+    logger = get_run_logger()
+    options = _options(out_dir, rules_dir, archive_dir, skip, force)
+    job = plan([Path(path)], options.out)[0]
+    hooks = Hooks(on_phase=lambda name: logger.debug("%s", name), on_wait=logger.warning,
+                  on_rendered=publish_artifacts, on_note=logger.info)
+    outcome = clean_book(job, options, config_for(options), hooks)
+    for warning in outcome.warnings:
+        logger.warning("%s", warning)
+    (logger.error if outcome.failed else logger.info)("%s", outcome.reason if outcome.failed else outcome.line())
+    return outcome
+
+
 def failure_message(exc: BaseException) -> str:
     """The message of a failed book: ours name the file already; anything else also gets its type."""
     return str(exc) if isinstance(exc, (InputError, RulesError, ValueError, OSError)) else f"{type(exc).__name__}: {exc}"
@@ -241,8 +264,9 @@ def clean_raw(
         return Failed(message=str(exc), data=[])
     paths = [str(job.path) for job in jobs]
     progress = create_progress_artifact(0.0, key="clean-raw-progress", description=f"books done of {len(paths)}")
-    futures = book_task.map(paths, unmapped(out_dir), unmapped(rules_dir), unmapped(archive_dir),
-                            unmapped(list(options.skip)), unmapped(force))
+    one_task = isinstance(FlowRunContext.get().task_runner, ProcessPoolTaskRunner)
+    futures = (book_in_one_task if one_task else book_task).map(
+        paths, unmapped(out_dir), unmapped(rules_dir), unmapped(archive_dir), unmapped(list(options.skip)), unmapped(force))
     outcomes: list[Outcome] = []
     for job, future in zip(jobs, futures):
         try:
@@ -265,15 +289,17 @@ def _in_main_thread() -> bool:
     return threading.current_thread() is threading.main_thread()
 
 
-def task_runner(dask: str | None):
-    """The batch's task runner: books in turn, or on a Dask cluster (``local``: 2 workers here; else its address).
+def task_runner(dask: str | None, workers: int = 1):
+    """The batch's task runner: books in turn, ``workers`` books at once in a process pool, or on a Dask cluster
+    (``local``: 2 workers here; else its address).
 
     Dask workers run the book flows themselves, so they must import this
     project and reach the Prefect API (``PREFECT_API_URL`` in their
-    environment); a local cluster's workers inherit this process's.
+    environment); a local cluster's workers inherit this process's. Process
+    pool workers run each book as one task (:func:`book_in_one_task`).
     """
     if not dask:
-        return ThreadPoolTaskRunner(max_workers=1)
+        return ThreadPoolTaskRunner(max_workers=1) if workers <= 1 else ProcessPoolTaskRunner(max_workers=workers)
     from prefect_dask import DaskTaskRunner  # imports distributed: ~1 s, only when asked for
 
     logging.getLogger("distributed").setLevel(logging.ERROR)
@@ -285,9 +311,10 @@ def task_runner(dask: str | None):
     return DaskTaskRunner(address=dask)
 
 
-def run_batch(inputs: list[str], options: RunOptions, dask: str | None = None) -> tuple[list[Outcome], str | None]:
+def run_batch(inputs: list[str], options: RunOptions, dask: str | None = None,
+              workers: int = 1) -> tuple[list[Outcome], str | None]:
     """Run ``clean-raw`` and return each book's outcome, and the batch's own error if it failed as a whole."""
-    state = clean_raw.with_options(task_runner=task_runner(dask))(
+    state = clean_raw.with_options(task_runner=task_runner(dask, workers))(
         inputs, str(options.out), str(options.rules), str(options.archive) if options.archive else None,
         list(options.skip), options.force, return_state=True,
     )

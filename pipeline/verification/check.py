@@ -302,7 +302,7 @@ def verify(snapshots: Sequence[tuple[str, Book]], raw: Book, archive: dict[str, 
     confusions (see :class:`~pipeline.verification.classify.Classifier`)."""
     book = snapshots[-1][1]
     norm = normaliser(spelling)
-    ours = [w for p in book.paragraphs for w in WORD.findall(p.text)]
+    ours = (w for p in book.paragraphs for w in WORD.findall(p.text))  # counted as read, never all held at once
     theirs = [w for text in archive.values() for w in words(text)]
     classifier = Classifier(ours, theirs, spelling, set(confusions), characters)
     regions, unmatched = match(archive, book, spelling, norm)

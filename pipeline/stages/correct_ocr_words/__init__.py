@@ -62,8 +62,8 @@ from pipeline.stages.correct_ocr_words.candidates import glued_run
 from pipeline.stages.correct_ocr_words.decide import decide
 from pipeline.stages.correct_ocr_words.mixed import read_mixed
 from pipeline.stages.correct_ocr_words.real_words import real_word_decisions, without_misreads
-from pipeline.stages.correct_ocr_words.tokens import GLUED, Token, tokenize
-from pipeline.stages.correct_ocr_words.vocabulary import book_words, build_lexicon, is_unknown
+from pipeline.stages.correct_ocr_words.tokens import GLUED, Token, TokenizedBook, tokenize
+from pipeline.stages.correct_ocr_words.vocabulary import Lexicon, book_words, build_lexicon, is_unknown
 
 STAGE = "correct_ocr_words"
 
@@ -170,7 +170,7 @@ def correct_paragraph(
 
 def correct_ocr_words(book: Book, config: Config) -> tuple[Book, list[Change]]:
     """Correct the book's paragraphs; uncertain tokens go to ``book.review`` unchanged."""
-    tokenized = [tokenize(paragraph.text) for paragraph in book.paragraphs]
+    tokenized = TokenizedBook([paragraph.text for paragraph in book.paragraphs])
     lexicon = build_lexicon(*book_words(tokenized), config)
     lexicon = without_misreads(tokenized, lexicon, config)
     paragraphs, changes, review = [], [], []

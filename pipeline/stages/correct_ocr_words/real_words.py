@@ -8,19 +8,21 @@ pairs, ``Lexicon.fit``) say which reading its two neighbours expect. The
 printed word wins unless the other reading, after paying ``SLIP`` for the
 misread, holds ``ACCEPT`` of the score: "the bead of the party" becomes "the
 head of the party", "arid the workers" "and the workers". A share of
-``REVIEW_SHARE`` or more only lists the token for review. A token with a
-neighbour missing (a sentence start, a comma) is never touched: one side of
-the context is too little evidence to change a real word. This generalises
+``REVIEW_SHARE`` or more only lists the token for review. A token with one
+neighbour missing (a sentence start, a comma) is judged by the other alone;
+with both missing it is left. This generalises
 rules/scannos.tsv's fixed rows (tor_for, arid_and), which still run first.
 """
 
 from __future__ import annotations
 
 from collections import Counter
+from typing import Iterable
 from dataclasses import replace
 from functools import cache
 
 from pipeline.config import Config
+from pipeline.lexicon import english_frequencies
 from pipeline.stages.correct_ocr_words.decide import ACCEPT, Decision
 from pipeline.stages.correct_ocr_words.tokens import Token
 from pipeline.stages.correct_ocr_words.vocabulary import Lexicon
@@ -28,6 +30,11 @@ from pipeline.stages.correct_ocr_words.vocabulary import Lexicon
 SLIP = 0.1
 """Likelihood factor of one listed real-word misread: rarer than a non-word misread
 (``CONFUSION_COST``), since most of the time the printed word is what was meant."""
+RARER = 3.0
+"""A printed word is read as another only if English uses it this many times less:
+"tie" for "the", "bead" for "head", "modem" for "modern" (3.6); never "he" for "be"
+(2.8) or back, whose contexts ("will he write", "will be written") bigrams cannot tell
+apart. rules/scannos.tsv's be_for_he still handles its one safe context."""
 REVIEW_SHARE = 0.75
 """Share above which an unaccepted real-word reading is listed for review: the
 context leans towards it but does not overwhelm. Below it, "he"/"be" before a
@@ -45,10 +52,12 @@ def real_word_readings(config: Config) -> dict[str, tuple[str, ...]]:
 
 @cache
 def _real_word_readings(pairs: frozenset[tuple[str, str]]) -> dict[str, tuple[str, ...]]:
+    english = english_frequencies()
     found: dict[str, list[str]] = {}
     for word, misread in sorted(pairs):
-        if word.isalpha() and misread.isalpha():
-            found.setdefault(misread.lower(), []).append(word.lower())
+        word, misread = word.lower(), misread.lower()
+        if word.isalpha() and misread.isalpha() and english.get(word, 0) >= RARER * english.get(misread, 0):
+            found.setdefault(misread, []).append(word)
     return {misread: tuple(words) for misread, words in found.items()}
 
 
@@ -65,7 +74,7 @@ def decide_real_word(token: Token, readings: tuple[str, ...], lexicon: Lexicon) 
     >>> decide_real_word(tokenize("a bead of sweat")[1], ("head",), lex).rule  # English alone only leans
     'review'
     """
-    if not (token.prev and token.next):
+    if not (token.prev or token.next):
         return None
     seen = token.core.lower()
     scored = sorted(((_score(token, w, seen, lexicon), w) for w in readings), reverse=True)
@@ -100,7 +109,7 @@ def _score(token: Token, word: str, seen: str, lexicon: Lexicon) -> tuple[float,
     fits, witnessed = [], False
     for a, b_read, b_seen, left in ((token.prev, word, seen, True), (token.next, word, seen, False)):
         pair_read, pair_seen = ((a, b_read), (a, b_seen)) if left else ((b_read, a), (b_seen, a))
-        if not (lexicon.witnessed(*pair_read) or lexicon.witnessed(*pair_seen, book=False)):
+        if a is None or not (lexicon.witnessed(*pair_read) or lexicon.witnessed(*pair_seen, book=False)):
             fits.append((1.0, 1.0))
         else:
             fits.append((lexicon.fit(*pair_read), lexicon.fit(*pair_seen, book=False, benefit=True)))
@@ -112,7 +121,7 @@ def _score(token: Token, word: str, seen: str, lexicon: Lexicon) -> tuple[float,
     return value, kept, ((fits[0][0], fits[1][0]), (fits[0][1], fits[1][1]))
 
 
-def without_misreads(tokenized: list[list[Token]], lexicon: Lexicon, config: Config) -> Lexicon:
+def without_misreads(tokenized: Iterable[list[Token]], lexicon: Lexicon, config: Config) -> Lexicon:
     """The lexicon for the second pass: each listed misread's book count less its
     confident corrections in a first pass over the whole book.
 

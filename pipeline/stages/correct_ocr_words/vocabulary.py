@@ -9,6 +9,7 @@ decision weighs the same evidence.
 from __future__ import annotations
 
 from collections import Counter
+from typing import Iterable
 from dataclasses import dataclass
 from functools import cache
 
@@ -199,7 +200,7 @@ class Lexicon:
         return max(count / chance if count else unlisted, book_fit)
 
 
-def book_words(paragraphs: list[list[Token]]) -> tuple[Counter[str], Counter[str]]:
+def book_words(paragraphs: Iterable[list[Token]]) -> tuple[Counter[str], Counter[str]]:
     """The book's word forms as printed, and its pairs of neighbouring words ("w1 w2",
     lower case). A sentence's first word counts in lower case unless it is all
     capitals, so that a capital means a name."""
@@ -219,7 +220,8 @@ def book_words(paragraphs: list[list[Token]]) -> tuple[Counter[str], Counter[str
 
 
 def repeated_misreads(book: Counter[str], protected: frozenset[str], english: dict[str, int], confusions) -> list[str]:
-    """Words the book prints twice or more that English lacks and that one misread
+    """Words of three letters or more (an initial "L." is no misread of "I") the book
+    prints twice or more that English lacks and that one misread
     away are a common English word the book prints ``MISREAD_RATIO`` times as
     often: "tlie" (20) for "the" (1,500). A bad scan repeats its misreads; they
     must not become words of the book.
@@ -229,7 +231,7 @@ def repeated_misreads(book: Counter[str], protected: frozenset[str], english: di
     """
     found = []
     for word, count in book.items():
-        if count < 2 or word in english or word in protected or not word.isalpha():
+        if count < 2 or len(word) < 3 or word in english or word in protected or not word.isalpha():
             continue
         for reading in misreads(word, confusions):
             reading = reading.lower()
