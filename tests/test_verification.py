@@ -72,6 +72,18 @@ def test_verification_classifies_differences(archive, book, kind):
     assert classifier.classify(archive, book) == kind
 
 
+@pytest.mark.parametrize(
+    "archive, book, kind",
+    [("but", "hut", "ocr"), ("but", "bat", "editorial"), ("begin", "begun", "editorial"), ("from", "form", "editorial"),
+     ("becoming", "beeoming", "ocr")],
+)
+def test_verification_a_rarer_valid_word_is_ocr_like_only_through_an_ocr_confusion(archive, book, kind):
+    """"hut" for "but" is h read for b (rules/ocr_confusions.tsv); "begun" for "begin" is no misreading."""
+    characters = specs.ocr_confusions(PROJECT / "rules" / "ocr_confusions.tsv", Problems())
+    assert Classifier([], [], SPELLING, set(), characters).classify(archive, book) == kind
+    assert Classifier([], [], SPELLING, set()).classify("but", "bat") == "ocr"  # any letter, without the table
+
+
 def test_verification_splits_an_archive_file_into_its_documents():
     text = (PROJECT / "raw" / "archive" / "last-struggle-of-lenin-2011.txt").read_text(encoding="utf-8")
     titles = [s.title for s in split_archive("x", text)]
@@ -120,3 +132,119 @@ def test_verification_result_is_reused_only_under_the_same_run_key(cleaned, conf
     assert to_json(store.check(cleaned, config, "key-1", tmp_path)) == to_json(first)
     store.check(cleaned, config, "key-2", tmp_path)  # a new key: checked, and the book's old result dropped
     assert len(list(tmp_path.glob("*.pickle"))) == 1 and not kept.exists()
+
+
+def test_verification_states_its_coverage_and_leaves_out_a_different_translation(checked):
+    """Document 24's archive text is another translation (67% WER, valid words both sides): shown, not counted."""
+    from pipeline.verification import coverage, to_json, to_markdown
+
+    _, verification = checked
+    cov = coverage(verification)
+    assert cov["different_translations"] == [24]
+    counted = [c for c in verification.checks if c.document != 24]
+    assert cov["documents"] == len(counted) == 10 and cov["body_documents"] == 25
+    assert cov["words"] == sum(c.covered for c in counted) and 0.1 < cov["share"] < 0.5
+    assert cov["body_words"] > sum(c.clean["normalised"].words for c in verification.checks)
+    assert to_json(verification)["total"]["words"] == sum(c.clean["normalised"].words for c in counted)
+    assert not [r for r in verification.review if 6030 <= r.line <= 6100]  # no review item from document 24
+    report = to_markdown(verification)
+    assert f"**Coverage:** 10 of the book's 25 documents matched" in report
+    assert f"{cov['words']} of the body's {cov['body_words']} words" in report
+    assert "Letter to J.V. Stalin (**different translation, not counted**)" in report
+
+
+@pytest.fixture(scope="module")
+def altered(cleaned, config):
+    """The check against an archive with one comma made a semicolon (document 23) and one word
+    changed into a known OCR confusion of the book's (document 20): where does each show up?"""
+    from pipeline.verification import verify
+
+    archive = dict(config.archive)
+    name = "last-struggle-of-lenin-2011.txt"
+    text = archive[name]
+    assert text.count("maximum agreement, and") == 1 and text.count("I am sending you Krestinsky") == 1
+    archive[name] = text.replace("maximum agreement, and", "maximum agreement; and").replace(
+        "I am sending you Krestinsky", "I am spending you Krestinsky")
+    return verify(cleaned.snapshots, cleaned.source, archive, config.spelling, {("spending", "sending")}, config.ocr_confusions)
+
+
+def test_verification_punctuation_is_counted_apart_from_words(checked, altered):
+    _, verification = checked
+    before = {c.document: c for c in verification.checks}
+    after = {c.document: c for c in altered.checks}
+    assert after[23].clean == before[23].clean and after[23].counts == before[23].counts  # word figures unchanged
+    [new] = set(after[23].punctuation) - set(before[23].punctuation)
+    assert (new.ref, new.hyp, new.page) == (";", ",", 122) and new.context.startswith("agreement, and")
+    assert len(after[23].punctuation) == len(before[23].punctuation) + 1
+    # the book's "letter. Write" against the archive's "letter Write" (document 20, line 5842)
+    assert any((d.ref, d.hyp, d.line) == ("", ".", 5842) for d in before[20].punctuation)
+
+
+def test_verification_every_ocr_like_difference_links_to_its_place(altered):
+    from pipeline.verification import to_html, to_markdown
+
+    diffs = {c.document: f"verification/{c.document:02d}.html" for c in altered.checks}
+    report = to_markdown(altered, diffs)
+    ocr = [(c, d) for c in altered.checks if not c.translation for d in c.differences if d.kind == "ocr"]
+    assert any((d.hyp, d.ref, d.line, d.page) == ("sending", "spending", 5842, 119) for _, d in ocr)
+    for c, d in ocr:
+        assert f"[p. {d.page}, line {d.line}](verification/{c.document:02d}.html#l{d.line})" in report
+        assert f'id="l{d.line}"' in to_html(c) and f'href="#l{d.line}"' in to_html(c)
+
+
+def test_verification_html_diff_shows_the_text_as_printed_with_anchors_and_a_summary(checked):
+    _, verification = checked
+    from pipeline.verification import to_html
+
+    page = to_html(next(c for c in verification.checks if c.document == 20))
+    assert 'id="summary"' in page and 'id="p119"' in page and 'id="l5842"' in page
+    assert "Comrade Trotsky: " in page  # case and punctuation as printed, not normalised away
+    assert 'letter<span class="punct">.</span>' in page and 'letter<span class="punct">∅</span>' in page
+    assert 'href="#d1"' in page and 'id="d1"' in page and 'href="#d2"' in page  # first, next, previous
+    better = to_html(next(c for c in verification.checks if c.document == 15))
+    pages = {c.page for c in next(c for c in verification.checks if c.document == 15).pairs if c.page}
+    assert all(f'id="p{p}"' in better for p in pages) and len(pages) >= 5
+
+
+def test_verification_report_links_each_document_diff_and_page(tmp_path, cleaned, config):
+    from pipeline.run.render import render_verification
+
+    files = render_verification(check(cleaned, config), cleaned.book)
+    report = files["verification.md"]
+    assert "[20](verification/20-to-l-d-trotsky.html)" in report
+    assert "[119](verification/20-to-l-d-trotsky.html#p119)" in report
+    assert "verification/20-to-l-d-trotsky.html" in files
+
+
+def test_verification_html_diff_opens_in_a_real_browser(checked, tmp_path):
+    """Headless Chromium loads one diff: the summary, page and line anchors and difference links are in its DOM."""
+    import shutil
+    import subprocess
+
+    from pipeline.verification import to_html
+
+    chromium = shutil.which("chromium") or shutil.which("chromium-browser")
+    if chromium is None:
+        pytest.skip("Debian's chromium is not installed (apt-get install -y chromium)")
+    _, verification = checked
+    page = tmp_path / "20.html"
+    page.write_text(to_html(next(c for c in verification.checks if c.document == 20)), encoding="utf-8")
+    flags = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", f"--user-data-dir={tmp_path / 'chromium'}"]
+    dom = subprocess.run([chromium, *flags, "--dump-dom", page.as_uri()], capture_output=True, text=True, timeout=120)
+    assert dom.returncode == 0, dom.stderr[-2000:]
+    for needle in ('id="summary"', 'id="p119"', 'id="l5842"', 'href="#d2"', "Comrade Trotsky"):
+        assert needle in dom.stdout, needle
+
+
+def test_verification_html_diff_anchors_are_unique_and_every_link_has_a_target(checked):
+    """A duplicate id or a link to no id breaks the jump from verification.md or from difference to difference."""
+    import regex
+
+    from pipeline.verification import to_html
+
+    _, verification = checked
+    for c in verification.checks:
+        page = to_html(c)
+        ids = regex.findall(r'id="([^"]+)"', page)
+        assert len(ids) == len(set(ids)), c.document
+        assert set(regex.findall(r'href="#([^"]+)"', page)) <= set(ids), c.document

@@ -194,13 +194,14 @@ def render_verification(verification: Verification | None, book: Book) -> dict[s
     """verification.json, verification.md and a side-by-side HTML diff per checked document."""
     if verification is None:
         return {}
+    diffs = {c.document: "verification/" + document_file(book.documents[c.document]).replace(".md", ".html")
+             for c in verification.checks}
     files = {
         "verification.json": json.dumps(to_json(verification), ensure_ascii=False, indent=2) + "\n",
-        "verification.md": to_markdown(verification),
+        "verification.md": to_markdown(verification, diffs),
     }
     for c in verification.checks:
-        name = document_file(book.documents[c.document]).replace(".md", ".html")
-        files[f"verification/{name}"] = to_html(c)
+        files[diffs[c.document]] = to_html(c)
     return files
 
 

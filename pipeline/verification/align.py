@@ -30,6 +30,17 @@ def words(text: str) -> list[str]:
     return WORD.findall(text)
 
 
+def words_with_punctuation(text: str) -> list[tuple[str, str]]:
+    """The word tokens of a text, each with the text that follows it up to the next word.
+
+    >>> words_with_punctuation("“We must,” he said — “now.”")
+    [('We', ' '), ('must', ',” '), ('he', ' '), ('said', ' — “'), ('now', '.”')]
+    """
+    found = list(WORD.finditer(text))
+    return [(m.group(), text[m.end() : found[k + 1].start() if k + 1 < len(found) else len(text)])
+            for k, m in enumerate(found)]
+
+
 def _anchors(ref: Sequence[str], hyp: Sequence[str]) -> list[tuple[int, int]]:
     """Positions (i, j) of words unique in both texts, the longest chain in the same order."""
     ref_count, hyp_count = Counter(ref), Counter(hyp)

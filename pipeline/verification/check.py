@@ -25,10 +25,10 @@ from pipeline.config import Spelling
 from pipeline.model import Book, ReviewItem
 from pipeline.verification.align import WORD, Pair, align, words
 from pipeline.verification.archive import Segment
-from pipeline.verification.classify import Classifier
+from pipeline.verification.classify import Classifier, different_translation
 from pipeline.verification.match import Region, match
 from pipeline.verification.metrics import Rates, rates
-from pipeline.verification.normalise import equivalent, normaliser
+from pipeline.verification.normalise import equivalent, normaliser, punctuation
 
 STAGE = "verify_against_archive"
 _NOTE_MARKER = regex.compile(r"\[\^?\d+\]")
@@ -36,7 +36,10 @@ _NOTE_MARKER = regex.compile(r"\[\^?\d+\]")
 
 @dataclass(frozen=True, slots=True)
 class Difference:
-    """A remaining difference: their word, ours (None for a gap), its class, and where it is."""
+    """A remaining difference: their word, ours (None for a gap), its class, and where it is.
+
+    For a ``punctuation`` difference ``ref`` and ``hyp`` are the punctuation after the word.
+    """
 
     ref: str | None
     hyp: str | None
@@ -44,6 +47,22 @@ class Difference:
     line: int | None
     page: int | None
     context: str
+
+
+@dataclass(frozen=True, slots=True)
+class Cell:
+    """One step of the clean alignment as the HTML diff shows it: both words with the text after
+    them, the class (``same``, ``compound`` or a difference's), the book word's place, and whether
+    the punctuation after the words differs."""
+
+    ref: str | None
+    hyp: str | None
+    kind: str
+    line: int | None
+    page: int | None
+    ref_after: str = ""
+    hyp_after: str = ""
+    punctuation: bool = False
 
 
 @dataclass
@@ -59,8 +78,13 @@ class DocumentCheck:
     stages: dict[str, dict[str, int]]
     counts: dict[str, int]
     differences: list[Difference]
-    pairs: list[tuple[str | None, str | None, str]] = field(repr=False, default_factory=list)
+    pairs: list[Cell] = field(repr=False, default_factory=list)
     trimmed: tuple[int, int] = (0, 0)
+    punctuation: list[Difference] = field(default_factory=list)
+    covered: int = 0
+    """Book words aligned with an archive word."""
+    translation: bool = False
+    """The archive text is a different translation: its figures are not counted (see classify.different_translation)."""
 
 
 @dataclass
@@ -70,6 +94,10 @@ class Verification:
     checks: list[DocumentCheck]
     no_counterpart: list[Segment]
     review: tuple[ReviewItem, ...]
+    body_documents: int = 0
+    """The book's documents of kind ``document`` (what an archive could hold; not introductions or notes)."""
+    body_words: int = 0
+    """The words of those documents' bodies."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -79,6 +107,8 @@ class PlacedWord:
     word: str
     line: int | None
     page: int | None
+    after: str = ""
+    """The text after the word up to the next one (punctuation, spaces), note markers included."""
 
 
 def _paragraph_words(text: str) -> list:
@@ -88,12 +118,17 @@ def _paragraph_words(text: str) -> list:
 
 
 def book_tokens(paragraphs: Sequence) -> list[PlacedWord]:
-    """The words of paragraphs, with their raw line and page; footnote markers left out."""
-    tokens = []
+    """The words of paragraphs, with their raw line, page and the text after them; footnote markers
+    left out of the words. A paragraph's opening text (a quote mark) goes after the previous word."""
+    tokens: list[PlacedWord] = []
     for p in paragraphs:
-        for m in _paragraph_words(p.text):
+        found = _paragraph_words(p.text)
+        if found and tokens:
+            tokens[-1] = PlacedWord(tokens[-1].word, tokens[-1].line, tokens[-1].page,
+                                    tokens[-1].after + " " + p.text[: found[0].start()])
+        for k, m in enumerate(found):
             line, page, _ = p.locate(m.start())
-            tokens.append(PlacedWord(m.group(), line, page))
+            tokens.append(PlacedWord(m.group(), line, page, p.text[m.end() : found[k + 1].start() if k + 1 < len(found) else len(p.text)]))
     return tokens
 
 
@@ -146,7 +181,7 @@ def _aligned(ref_keys: list[str], ref: list[str], hyp: list, hyp_words: list[str
 
 
 def _words_only(pairs) -> list[Pair]:
-    return [(a, b.word if isinstance(b, PlacedWord) else b) for a, b in pairs]
+    return [(a.word if isinstance(a, PlacedWord) else a, b.word if isinstance(b, PlacedWord) else b) for a, b in pairs]
 
 
 def _merge_compounds(pairs: list[Pair], key) -> list[tuple[str | None, str | None, bool]]:
@@ -181,6 +216,7 @@ class _Span:
     exclude: frozenset[int]
     ref: list[str]
     ref_keys: list[str]
+    ref_after: tuple[str, ...] = ()
 
 
 def _span(region: Region, book: Book, norm: Callable[[str], str]) -> _Span:
@@ -188,7 +224,8 @@ def _span(region: Region, book: Book, norm: Callable[[str], str]) -> _Span:
     body = tuple(book.paragraphs[i] for i in range(d.first, d.end) if i not in d.source_paragraphs)
     exclude = frozenset(n for i in d.source_paragraphs for n in book.paragraphs[i].lines)
     ref = list(region.words)
-    return _Span(region, body, body[0].lines[0], body[-1].lines[-1], exclude, ref, [norm(w) for w in ref])
+    return _Span(region, body, body[0].lines[0], body[-1].lines[-1], exclude, ref, [norm(w) for w in ref],
+                 region.after or ("",) * len(ref))
 
 
 def _errors(span: _Span, hyp: list[str], norm: Callable[[str], str]) -> int:
@@ -226,35 +263,48 @@ def check_document(span: _Span, raw: list[str], stages: dict[str, dict[str, int]
     region, d = span.region, span.region.document
     raw_pairs, _ = _aligned(span.ref_keys, span.ref, raw, raw, norm)
     clean_tokens = book_tokens(span.body)
-    clean_pairs, trimmed = _aligned(span.ref_keys, span.ref, clean_tokens, [t.word for t in clean_tokens], norm)
-    differences, marked = [], []
+    ref_items = [PlacedWord(w, None, None, after) for w, after in zip(span.ref, span.ref_after)]
+    clean_pairs, trimmed = _aligned(span.ref_keys, ref_items, clean_tokens, [t.word for t in clean_tokens], norm)
+    differences, stops, marked = [], [], []
     merged = _merge_compounds(_words_only(clean_pairs), norm)
-    for (a, _, compound), (_, b) in zip(merged, clean_pairs):
+    for i, ((a, _, compound), (ra, b)) in enumerate(zip(merged, clean_pairs)):
+        context = " ".join(t.word for _, t in clean_pairs[max(0, i - 4) : i + 4] if t)
+        following = clean_pairs[i + 1] if i + 1 < len(clean_pairs) else (None, None)
+        stop = (not compound and ra is not None and b is not None and None not in following
+                and punctuation(ra.after) != punctuation(b.after))
+        if stop:  # only between two words both sides have: a missing word is a word difference
+            stops.append(Difference(" ".join(ra.after.split()), " ".join(b.after.split()), "punctuation", b.line, b.page,
+                                    f"{b.word}{' '.join(b.after.split())} {following[1].word}"))
         if compound or (a is not None and b is not None and (norm(b.word) == norm(a) or equivalent(b.word, a, spelling))):
-            marked.append((a, b.word if b else None, "same" if not compound else "compound"))
-            continue
-        kind = classifier.classify(a, b.word if b else None)
-        context = " ".join(t.word for _, t in clean_pairs[max(0, len(marked) - 4) : len(marked) + 4] if t)
-        differences.append(Difference(a, b.word if b else None, kind, b.line if b else None, b.page if b else None, context))
-        marked.append((a, b.word if b else None, kind))
+            kind = "compound" if compound else "same"
+        else:
+            kind = classifier.classify(a, b.word if b else None)
+            differences.append(Difference(a, b.word if b else None, kind, b.line if b else None, b.page if b else None, context))
+        marked.append(Cell(a, b.word if b else None, kind, b.line if b else None, b.page if b else None,
+                           ra.after if ra else "", b.after if b else "", stop))
     counts = Counter(diff.kind for diff in differences)
+    counts = {k: counts.get(k, 0) for k in ("ocr", "editorial", "archive")}
+    clean = {"exact": rates(_words_only(clean_pairs)), "normalised": rates(_words_only(clean_pairs), norm)}
     return DocumentCheck(
         d.number, d.title, region.file, region.title,
         raw={"exact": rates(_words_only(raw_pairs)), "normalised": rates(_words_only(raw_pairs), norm)},
-        clean={"exact": rates(_words_only(clean_pairs)), "normalised": rates(_words_only(clean_pairs), norm)},
-        stages=stages, counts={k: counts.get(k, 0) for k in ("ocr", "editorial", "archive")},
-        differences=differences, pairs=marked, trimmed=trimmed,
+        clean=clean, stages=stages, counts=counts, differences=differences, pairs=marked, trimmed=trimmed,
+        punctuation=stops, covered=sum(a is not None and b is not None for a, b in clean_pairs),
+        translation=different_translation(clean["normalised"].wer, counts),
     )
 
 
 def verify(snapshots: Sequence[tuple[str, Book]], raw: Book, archive: dict[str, str], spelling: Spelling,
-           confusions: set[tuple[str, str]] = frozenset()) -> Verification:
-    """Check the book against the archive files: matches, figures, differences, review items."""
+           confusions: set[tuple[str, str]] = frozenset(), characters: Sequence[tuple[str, str]] | None = None) -> Verification:
+    """Check the book against the archive files: matches, figures, differences, review items.
+
+    ``confusions`` are real-word OCR confusions, ``characters`` OCR character
+    confusions (see :class:`~pipeline.verification.classify.Classifier`)."""
     book = snapshots[-1][1]
     norm = normaliser(spelling)
     ours = (w for p in book.paragraphs for w in WORD.findall(p.text))  # counted as read, never all held at once
     theirs = [w for text in archive.values() for w in words(text)]
-    classifier = Classifier(ours, theirs, spelling, set(confusions))
+    classifier = Classifier(ours, theirs, spelling, set(confusions), characters)
     regions, unmatched = match(archive, book, spelling, norm)
     spans = [_span(region, book, norm) for region in regions]
     raw_view = StageWords(raw)
@@ -266,6 +316,9 @@ def verify(snapshots: Sequence[tuple[str, Book]], raw: Book, archive: dict[str, 
                    f"differs from {check.archive} ({check.archive_title}); OCR-like")
         for check in checks
         for diff in check.differences
-        if diff.kind == "ocr" and diff.line is not None
+        if diff.kind == "ocr" and diff.line is not None and not check.translation
     )
-    return Verification(checks, unmatched, review)
+    body = [d for d in book.documents if d.kind == "document"]
+    body_words = sum(len(_paragraph_words(book.paragraphs[i].text))
+                     for d in body for i in range(d.first, d.end) if i not in d.source_paragraphs)
+    return Verification(checks, unmatched, review, len(body), body_words)

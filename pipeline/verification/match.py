@@ -12,7 +12,7 @@ from typing import Callable
 
 from pipeline.config import Spelling
 from pipeline.model import Book, Document
-from pipeline.verification.align import words
+from pipeline.verification.align import words, words_with_punctuation
 from pipeline.verification.archive import Segment, split_archive
 from pipeline.verification.normalise import normaliser, strip_markers
 
@@ -22,12 +22,14 @@ MATCH_SHARE = 0.5
 
 @dataclass(frozen=True, slots=True)
 class Region:
-    """The stretch of an archive file that holds a book document's text."""
+    """The stretch of an archive file that holds a book document's text: its words, and the
+    punctuation after each (``after[i]`` follows ``words[i]``)."""
 
     document: Document
     file: str
     title: str
     words: tuple[str, ...]
+    after: tuple[str, ...] = ()
 
 
 def _content_words(text: str, norm: Callable[[str], str]) -> set[str]:
@@ -71,5 +73,6 @@ def match(archive: dict[str, str], book: Book, spelling: Spelling,
     for number, segs in sorted(by_document.items()):
         text = "\n".join(seg.text for seg in segs)
         title = " + ".join(seg.title for seg in segs)
-        regions.append(Region(docs[number][0], segs[0].file, title, tuple(words(strip_markers(text)))))
+        tokens = words_with_punctuation(strip_markers(text))
+        regions.append(Region(docs[number][0], segs[0].file, title, tuple(w for w, _ in tokens), tuple(a for _, a in tokens)))
     return regions, unmatched

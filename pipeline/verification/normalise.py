@@ -28,6 +28,25 @@ def strip_markers(text: str) -> str:
     return _MARKERS.sub("", text)
 
 
+_PUNCTUATION = str.maketrans({"“": '"', "”": '"', "„": '"', "«": '"', "»": '"', "‘": "'", "’": "'",
+                              "–": "—", "‒": "—", "―": "—", "…": "..."})
+
+
+def punctuation(between: str) -> str:
+    """The punctuation between two words, compared across editions: no spaces or note markers,
+    one form of each quote mark and dash ("--" and a spaced hyphen are a dash), and the marks'
+    order left out: a comma inside or outside a closing quote is house style, not a difference.
+
+    >>> punctuation(" — “"), punctuation("--\u201c"), punctuation(".[1] "), punctuation(" - "), punctuation("…")
+    ('"—', '"—', '.', '—', '...')
+    >>> punctuation(',” '), punctuation('",'), punctuation(", ")
+    ('",', '",', ',')
+    """
+    text = strip_markers(between).translate(_PUNCTUATION).replace("--", "—")
+    text = "".join(text.split())
+    return "—" if text == "-" else "".join(sorted(text))
+
+
 def normalise(word: str, spelling: Spelling) -> str:
     """The editorial-neutral form of a word: lower case, no hyphens, one apostrophe, American spelling.
 

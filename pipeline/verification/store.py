@@ -71,7 +71,7 @@ def check(result, config: Config, key: str | None = None,
 
     def run() -> Verification:
         return verify(result.snapshots, result.source, dict(config.archive), config.spelling,
-                      set(config.real_word_confusions))
+                      set(config.real_word_confusions), config.ocr_confusions)
 
     if key is None:
         return run()
