@@ -63,9 +63,9 @@ import json, sys, time
 t0 = time.perf_counter()
 from pipeline.ops.flow import clean_raw
 t1 = time.perf_counter()
-clean_raw([sys.argv[1]], sys.argv[2] + "/a", None, [])
+clean_raw([sys.argv[1]], sys.argv[2] + "/a", skip=[])
 t2 = time.perf_counter()
-clean_raw([sys.argv[1]], sys.argv[2] + "/b", None, [])
+clean_raw([sys.argv[1]], sys.argv[2] + "/b", skip=[])
 t3 = time.perf_counter()
 print(json.dumps({"import": t1 - t0, "first": t2 - t1, "second": t3 - t2}))
 """

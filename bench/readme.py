@@ -7,7 +7,7 @@ what lies between the two markers in README.md with their printed tables,
 each under the exact command that printed it, plus the date, the commit and
 the Python version. Prose that explains the figures stays outside the markers.
 
-    .venv/bin/python bench/readme.py            # all scripts (~10 min)
+    .venv/bin/python bench/readme.py            # all scripts (~15 min)
     .venv/bin/python bench/readme.py --check    # exit 1 if the README's section names another commit
 """
 
@@ -27,11 +27,11 @@ START, END = "<!-- bench:start (bench/readme.py writes this part) -->", "<!-- be
 
 # (title, script and its arguments): the order is the README's.
 RUNS: tuple[tuple[str, list[str]], ...] = (
-    ("The whole job, as a user runs it", ["bench/whole_job.py", "--rounds", "3"]),
+    ("The whole job, as a user runs it; a 20-book batch plain, on Prefect one at a time and on 2 workers",
+     ["bench/whole_job.py", "--rounds", "3", "--batch", "20"]),
     ("Per stage, warm and cold", ["bench/bench_stages.py"]),
-    ("Batches", ["bench/bench_scaling.py", "--copies", "1", "10", "20"]),
     ("Against peers, on the real book", ["bench/peers.py"]),
-    ("The synthetic suite (exact truth)", ["bench/bench_synthetic.py"]),
+    ("The synthetic suite (exact truth), seeds 1-3", ["bench/bench_synthetic.py", "--seeds", "1", "2", "3"]),
     ("Marks in the book's body, at the start of this round (5876239) and now",
      ["bench/scan_marks.py", "--quiet", "--before", "5876239"]),
 )
