@@ -37,7 +37,8 @@ RUNS: tuple[tuple[str, list[str]], ...] = (
 )
 
 
-CODE = ("pipeline", "rules", "bench", "synthetic", "pyproject.toml", "constraints.txt")
+CODE = ("pipeline", "rules", "bench", "synthetic", "pyproject.toml", "constraints.txt", ":!bench/readme.py", ":!bench/README.md")
+"""What the figures measure (this script and the bench notes are not: editing them keeps the figures valid)."""
 
 
 def commit() -> str:
@@ -67,7 +68,8 @@ def section(only: set[str] | None) -> str:
         if done.returncode:
             raise SystemExit(f"bench/readme.py: {' '.join(argv)} failed ({done.returncode}):\n{done.stderr[-3000:]}")
         print(f"  {time.monotonic() - started:.0f} s", file=sys.stderr, flush=True)
-        parts += [f"### {title}", f"`.venv/bin/python {' '.join(argv)}`", done.stdout.strip()]
+        printed = "\n".join("####" + line.lstrip("#") if line.startswith("#") else line for line in done.stdout.strip().splitlines())
+        parts += [f"### {title}", f"`.venv/bin/python {' '.join(argv)}`", printed]  # its headings under this one
     parts.append(END)
     return "\n\n".join(parts) + "\n"
 
