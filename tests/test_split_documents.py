@@ -57,7 +57,7 @@ def test_split_documents_first_and_last_words(row, full):
 
 
 def test_split_documents_page_ranges(full):
-    from pipeline.run.render import document_pages
+    from pipeline.edition.markdown import document_pages
 
     wrong = [
         (row["title"], document_pages(full.book, d), [int(row["first_page"]), int(row["last_page"])])

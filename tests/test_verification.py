@@ -207,9 +207,9 @@ def test_verification_html_diff_shows_the_text_as_printed_with_anchors_and_a_sum
 
 
 def test_verification_report_links_each_document_diff_and_page(tmp_path, cleaned, config):
-    from pipeline.run.render import render_verification
+    from pipeline.run.render import Rendered, verification_producers
 
-    files = render_verification(check(cleaned, config), cleaned.book)
+    files = Rendered(verification_producers(check(cleaned, config), cleaned.book))
     report = files["verification.md"]
     assert "[20](verification/20-to-l-d-trotsky.html)" in report
     assert "[119](verification/20-to-l-d-trotsky.html#p119)" in report

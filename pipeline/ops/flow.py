@@ -24,6 +24,7 @@ import json
 import logging
 import os
 import signal
+from collections.abc import Mapping
 from datetime import datetime
 from functools import lru_cache
 from pathlib import Path
@@ -109,7 +110,7 @@ def review_rows(tsv: str) -> list[dict[str, str]]:
     return [dict(zip(names, row.split("\t"))) for row in rows if row]
 
 
-def publish_artifacts(result: Result, verification: Verification | None, files: dict[str, str]) -> None:
+def publish_artifacts(result: Result, verification: Verification | None, files: Mapping[str, str]) -> None:
     """The archive check (table and report), the open review rows (table) and the book's stats,
     as artifacts of the book's flow run."""
     key = artifact_key(result.book.name)

@@ -15,6 +15,7 @@ from __future__ import annotations
 import json
 import time
 from dataclasses import asdict, dataclass, field, replace
+from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any, Callable
 
 from pipeline.config import Config
@@ -54,7 +55,7 @@ class Hooks:
     step: Step = run_directly
     on_phase: Callable[[str], None] | None = None
     on_wait: Callable[[str], None] | None = None
-    on_rendered: Callable[[Result, Verification | None, dict[str, str]], None] | None = None
+    on_rendered: Callable[[Result, Verification | None, Mapping[str, str]], None] | None = None
     on_note: Callable[[str], None] | None = None
 
 

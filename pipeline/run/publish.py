@@ -38,6 +38,7 @@ import sys
 import time
 import uuid
 from contextlib import contextmanager
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Callable, Iterator
 
@@ -160,10 +161,11 @@ def _write(path: Path, text: str) -> None:
         handle.write(text)
 
 
-def publish(folder: Path, files: dict[str, str], record: dict) -> None:
+def publish(folder: Path, files: Mapping[str, str], record: dict) -> None:
     """Make ``folder`` hold exactly ``files`` (plus the reader's own files), with ``record`` as its cache record.
 
-    Call it holding the book's lock. On any error the old folder is as it
+    ``files`` may render each file as it is read (:class:`pipeline.run.render.Rendered`):
+    they are read and written one at a time. Call it holding the book's lock. On any error the old folder is as it
     was and the staging copy is removed; the error names the folder.
     """
     folder = Path(folder)

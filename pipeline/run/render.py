@@ -12,8 +12,10 @@
   and the list of every file the run wrote (``outputs``), so a later run
   knows which files of the folder are its own.
 
-Everything is rendered here as text, before anything is written;
-:mod:`pipeline.run.publish` puts the files in place as a whole. Nothing here
+Each file is rendered as text when it is read from the :class:`Rendered`
+mapping, and not kept: :mod:`pipeline.run.publish` reads and writes them one
+at a time and puts the folder in place as a whole, so a large book never
+holds all its outputs in memory at once. Nothing here
 depends on time or machine, so the committed clean/ output can be checked
 for staleness byte for byte.
 """
@@ -23,14 +25,17 @@ from __future__ import annotations
 import hashlib
 import json
 from collections import Counter
+from collections.abc import Mapping
 from dataclasses import replace
+from functools import partial
+from typing import Callable, Iterator
 
 import regex
 
 from pipeline import __version__
 from pipeline.edition.index import render_index_json, render_index_markdown
 from pipeline.edition.tei import render_tei
-from pipeline.edition.markdown import body_paragraphs, document_file, document_meta, document_pages, render_book, render_document
+from pipeline.edition.markdown import body_paragraphs, document_file, document_meta, render_book, render_document
 from pipeline.model import Book, Change, ReviewItem
 from pipeline.stages import Result
 from pipeline.verification import Verification, to_html, to_json, to_markdown
@@ -173,7 +178,7 @@ def stats(result: Result) -> dict:
     }
 
 
-def render_manifest(book: Book, files: dict[str, str]) -> str:
+def render_manifest(book: Book, files: Mapping[str, str]) -> str:
     """The documents with their metadata and checksums, and every output file's name."""
     rows = []
     for d in book.documents:
@@ -190,35 +195,61 @@ def render_manifest(book: Book, files: dict[str, str]) -> str:
     return json.dumps({"book": book.name, "metadata": book.info.to_dict(), "documents": rows, "outputs": outputs}, ensure_ascii=False, indent=2) + "\n"
 
 
-def render_verification(verification: Verification | None, book: Book) -> dict[str, str]:
+class Rendered(Mapping[str, str]):
+    """A book's output files by name; each is rendered when it is read, and not kept.
+
+    Why: on a 45 MB input the outputs are ~230 MB of text, about twice that
+    as Python strings, and holding them all at once was the largest part of
+    the run's peak memory. Reading a file twice renders it twice (the
+    manifest reads the document files to hash them; that is cheap).
+    """
+
+    def __init__(self, producers: dict[str, Callable[[], str]]):
+        self._producers = producers
+
+    def __getitem__(self, name: str) -> str:
+        return self._producers[name]()
+
+    def __contains__(self, name: object) -> bool:  # by name: Mapping's default would render the file
+        return name in self._producers
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._producers)
+
+    def __len__(self) -> int:
+        return len(self._producers)
+
+
+def verification_producers(verification: Verification | None, book: Book) -> dict[str, Callable[[], str]]:
     """verification.json, verification.md and a side-by-side HTML diff per checked document."""
     if verification is None:
         return {}
     diffs = {c.document: "verification/" + document_file(book.documents[c.document]).replace(".md", ".html")
              for c in verification.checks}
-    files = {
-        "verification.json": json.dumps(to_json(verification), ensure_ascii=False, indent=2) + "\n",
-        "verification.md": to_markdown(verification, diffs),
+    producers: dict[str, Callable[[], str]] = {
+        "verification.json": lambda: json.dumps(to_json(verification), ensure_ascii=False, indent=2) + "\n",
+        "verification.md": partial(to_markdown, verification, diffs),
     }
     for c in verification.checks:
-        files[diffs[c.document]] = to_html(c)
-    return files
+        producers[diffs[c.document]] = partial(to_html, c)
+    return producers
 
 
-def render(result: Result, verification: Verification | None = None) -> dict[str, str]:
-    """All output files of one book, by file name (relative to clean/<book>/)."""
-    closed = set(result.book.closed)
+def render(result: Result, verification: Verification | None = None) -> Rendered:
+    """All output files of one book, by file name (relative to clean/<book>/), each rendered when read."""
+    book = result.book
+    closed = set(book.closed)
     later = tuple(r for r in (verification.review if verification else ()) if (r.stage, r.line, r.token) not in closed)
-    review = tuple(placed(result.book, r) for r in result.book.review + later)
-    files = {document_file(d): render_document(result.book, d) for d in result.book.documents}
-    files |= render_verification(verification, result.book) | {
-        "book.md": render_book(result.book),
-        "book.tei.xml": render_tei(result.book),
-        "index.json": render_index_json(result.book),
-        "index.md": "# Index\n\n" + "\n\n".join(render_index_markdown(result.book)) + "\n",
-        "paragraphs.jsonl": render_paragraphs(result.book),
-        "changes.jsonl": render_changes(result.changes),
-        "review.tsv": render_review(review),
-        "stats.json": json.dumps(stats(result), ensure_ascii=False, indent=2) + "\n",
+    review = tuple(placed(book, r) for r in book.review + later)
+    producers: dict[str, Callable[[], str]] = {document_file(d): partial(render_document, book, d) for d in book.documents}
+    producers |= verification_producers(verification, book) | {
+        "book.md": partial(render_book, book),
+        "book.tei.xml": partial(render_tei, book),
+        "index.json": partial(render_index_json, book),
+        "index.md": lambda: "# Index\n\n" + "\n\n".join(render_index_markdown(book)) + "\n",
+        "paragraphs.jsonl": partial(render_paragraphs, book),
+        "changes.jsonl": partial(render_changes, result.changes),
+        "review.tsv": partial(render_review, review),
+        "stats.json": lambda: json.dumps(stats(result), ensure_ascii=False, indent=2) + "\n",
     }
-    return files | {"manifest.json": render_manifest(result.book, files)}
+    return Rendered(producers | {"manifest.json": partial(render_manifest, book, Rendered(dict(producers)))})
