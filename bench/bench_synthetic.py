@@ -36,7 +36,6 @@ import argparse
 import bisect
 import time
 from collections import Counter
-from collections.abc import Callable
 from pathlib import Path
 
 import regex
@@ -50,7 +49,6 @@ from synthetic.degrade import ANY_OCR, BOOK_TITLES, HEAVY, MARKS, DegradedBook, 
 from pipeline.run.render import render_markdown
 from pipeline.stages import run_stages
 from pipeline.reader import read_book
-from pipeline.spelling import english_symspell
 
 SEEDS = (1, 2, 3, 4, 5)
 UNTRACEABLE = ("furniture", "junk", "speck", "quote", "speck_letter")
@@ -202,24 +200,6 @@ class Suite:
         self.broken: dict[str, Counter] = {}
         self.before: Counter = Counter()
         self.per_seed: list[list] = []
-        self.missed: dict[str, Counter] = {}
-        """Per word error class, the pipeline's misses: (truth, input, output) and how often."""
-
-    def note_missed(self, truth: Truth, raw: dict, out: dict) -> None:
-        """Remember what the pipeline left wrong, class by class, with the input and output words."""
-
-        def at(counts: dict, i: int) -> str:
-            j = counts["_match"][i]
-            return counts["_hyp"][j] if j is not None else "(dropped)"
-
-        for i, tags in enumerate(truth.tags):
-            for tag in tags & set(WORD_CLASSES) - set(PAIRED):
-                if not out["_right"][i]:
-                    self.missed.setdefault(tag, Counter())[(truth.words[i], at(raw, i), at(out, i))] += 1
-        for left, right_word, kind in truth.glued:
-            if not (out["_right"][left] and out["_right"][right_word]):
-                pair = f"{truth.words[left]} {truth.words[right_word]}"
-                self.missed.setdefault(kind, Counter())[(pair, at(raw, left), f"{at(out, left)} {at(out, right_word)}")] += 1
 
     def run(self, paragraphs, seeds, noise, configs, sym, tmp: Path) -> None:
         for seed in seeds:
@@ -242,8 +222,6 @@ class Suite:
             row = [seed, book.book_title, len(book.furniture), len(book.breaks), len(truth.words), f"{pooled(raw)[0]:.2%}"]
             for name, (text, seconds) in outputs.items():
                 counts = evaluate(truth, text)
-                if name == "pipeline":
-                    self.note_missed(truth, raw, counts)
                 right, match, hyp = counts.pop("_right"), counts.pop("_match"), counts.pop("_hyp")
                 broken = [i for i in range(len(right)) if raw["_right"][i] and not right[i]]
                 counts["broken"], counts["was_right"] = len(broken), sum(raw["_right"])
@@ -253,19 +231,6 @@ class Suite:
                 self.times.setdefault(name, []).append(seconds)
                 row.append(f"{pooled(counts)[0]:.2%}")
             self.per_seed.append(row)
-
-    def report_missed(self, limit: int, known: Callable[[str], bool]) -> None:
-        """The pipeline's misses per class (truth ← input → output), and its broken words split by whether
-        the truth is a dictionary word: a source typo "corrected" is not the same harm as a valid word changed."""
-        for kind, label in WORD_CLASSES.items():
-            if kind in self.missed:
-                listed = ", ".join(f"{t} ← {i} → {o}" + (f" ×{k}" if k > 1 else "")
-                                   for (t, i, o), k in self.missed[kind].most_common(limit))
-                print(f"- missed, {label}: {listed}")
-        valid = Counter({pair: k for pair, k in self.broken["pipeline"].items() if known(pair[0])})
-        typos = sum(self.broken["pipeline"].values()) - sum(valid.values())
-        listed = ", ".join(f"{a}→{b}" + (f" ×{k}" if k > 1 else "") for (a, b), k in valid.most_common(limit))
-        print(f"- broken by pipeline: {sum(valid.values())} dictionary words ({listed}); {typos} source non-words")
 
     def report(self, load_time: float) -> None:
         names = list(self.totals)
@@ -339,7 +304,7 @@ class Suite:
         print(f"correct words broken: {t['broken']} of {t['was_right']}")
 
 
-def main(seeds: tuple[int, ...], levels: list[str], missed: int = 0) -> None:
+def main(seeds: tuple[int, ...], levels: list[str]) -> None:
     paragraphs = archive_paragraphs(ARCHIVE)
     with temporary_folder() as tmp_name:
         tmp = Path(tmp_name)
@@ -359,17 +324,11 @@ def main(seeds: tuple[int, ...], levels: list[str], missed: int = 0) -> None:
             suite.run(paragraphs, seeds, LEVELS[level], configs, sym, tmp)
             print(f"\n## {level}: {LEVELS[level]}\n")
             suite.report(load_time)
-            if missed:
-                words = english_symspell().words
-                suite.report_missed(missed, lambda w: w.lower() in words)
 
 
 if __name__ == "__main__":
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--seeds", type=int, nargs="+", default=list(SEEDS))
     parser.add_argument("--level", choices=list(LEVELS), action="append", help="noise level (repeatable); default: all")
-    parser.add_argument("--missed", type=int, default=0, metavar="N",
-                        help="also list the pipeline's N commonest misses per error class, and its broken words "
-                             "split into dictionary words and source non-words")
     args = parser.parse_args()
-    main(tuple(args.seeds), args.level or list(LEVELS), args.missed)
+    main(tuple(args.seeds), args.level or list(LEVELS))
