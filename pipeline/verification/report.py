@@ -21,6 +21,7 @@ from pipeline.verification.check import Cell, DocumentCheck, Verification
 from pipeline.verification.metrics import Rates
 
 TRANSLATION = "different translation, not counted"
+_SPACES = regex.compile(r"\s+")
 
 
 def summary_rows(verification: Verification) -> list[dict]:
@@ -174,7 +175,7 @@ def _side(cells: list[Cell], book: bool) -> str:
         word, after = (cell.hyp, cell.hyp_after) if book else (cell.ref, cell.ref_after)
         if word is None:
             continue
-        after = regex.sub(r"\s+", " ", after) or " "
+        after = after if after == " " else _SPACES.sub(" ", after) or " "  # " " is most words' own: no regex call
         shown = html.escape(after)
         if cell.punctuation:
             stripped = after.rstrip()
