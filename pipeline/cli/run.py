@@ -11,7 +11,6 @@ import click
 
 from pipeline.cli.app import fail
 from pipeline.locations import ARCHIVE_DIR, CLEAN_DIR, RAW_GLOB, RULES_DIR
-from pipeline.ops.environment import connect_to_server, dask_reachable, log_runs_to_file
 from pipeline.reader import InputError
 from pipeline.rules import RulesError, load_config
 from pipeline.run.batch import clean_books, expand_inputs, format_summary
@@ -133,6 +132,8 @@ def run(files: tuple[str, ...], out: Path, rules: Path, archive: Path, no_archiv
     if no_prefect:
         outcomes = clean_with_progress(jobs, options, config)
     else:
+        from pipeline.ops.environment import connect_to_server, dask_reachable, log_runs_to_file  # not for --no-prefect
+
         if dask and dask != "local":
             reachable = dask_reachable(dask)
             if reachable:
