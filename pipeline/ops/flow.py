@@ -43,6 +43,7 @@ from prefect.artifacts import create_markdown_artifact, create_progress_artifact
 from prefect.cache_policies import NO_CACHE
 from prefect.runtime import flow_run as current_flow_run
 from prefect.runtime import task_run as current_task_run
+from prefect.settings import PREFECT_FLOWS_HEARTBEAT_FREQUENCY, temporary_settings
 from prefect.states import Completed, Failed, State
 from prefect.context import FlowRunContext
 from prefect.task_runners import ProcessPoolTaskRunner, ThreadPoolTaskRunner
@@ -337,11 +338,19 @@ def task_runner(dask: str | None, workers: int = 1):
 
 def run_batch(inputs: list[str], options: RunOptions, dask: str | None = None,
               workers: int = 1) -> tuple[list[Outcome], str | None]:
-    """Run ``clean-raw`` and return each book's outcome, and the batch's own error if it failed as a whole."""
-    state = clean_raw.with_options(task_runner=task_runner(dask, workers))(
-        inputs, str(options.out), str(options.rules), str(options.archive) if options.archive else None,
-        list(options.skip), options.force, return_state=True,
-    )
+    """Run ``clean-raw`` and return each book's outcome, and the batch's own error if it failed as a whole.
+
+    Without flow-run heartbeats: they feed only an automation that marks
+    stuck *deployment* runs as crashed (Prefect's "detect zombie flows";
+    none is set up here, and ``serve``'s runs keep them), and the engine
+    waits up to a second at the end of every flow run for the heartbeat
+    thread's sleep to end: about 1 s of a run with a started server (paired).
+    """
+    with temporary_settings(updates={PREFECT_FLOWS_HEARTBEAT_FREQUENCY: None}):
+        state = clean_raw.with_options(task_runner=task_runner(dask, workers))(
+            inputs, str(options.out), str(options.rules), str(options.archive) if options.archive else None,
+            list(options.skip), options.force, return_state=True,
+        )
     data = state.result(raise_on_failure=False)
     if isinstance(data, list) and (data or state.is_completed()):
         return data, None
