@@ -10,19 +10,31 @@ pass``. Peak memory is the child's own ``ru_maxrss`` (``os.wait4``).
   (stages, archive check, render, write; the spelling index from .cache/);
 - cached rerun: the same without ``--force`` (nothing changed: "cached");
 - peak memory for the book and for N copies of it in one file (``--copies``);
+- Prefect with a started server: ``run --force`` reporting to a server that
+  ``python -m pipeline server start`` started beforehand (in a fresh
+  ``PREFECT_HOME`` of its own, on a free port), paired round by round with
+  the same run ``--no-prefect``: what Prefect costs on top (the issue's
+  target: at most 1.5 s); ``--no-server`` leaves it out;
 - with ``--batch N``: N copies of the book as N books, once each: without
   Prefect, with Prefect one book at a time, and with ``--workers 2`` (a
   process pool, each book one task); the Prefect rows report to
   ``PREFECT_API_URL`` if set (a started server), else to an ephemeral one
   in a fresh ``PREFECT_HOME``.
 
-Run: .venv/bin/python bench/whole_job.py [--rounds 5] [--copies 8] [--batch 20] [RAW_FILE]
+The project's modules are byte-compiled first (``python -m compileall``), as
+pip does for an installed package and Python does on a first run: an
+editable install under ``PYTHONDONTWRITEBYTECODE`` (as on the project's
+machines) would otherwise compile every module again in every run, ~0.2 s
+that no user pays.
+
+Run: .venv/bin/python bench/whole_job.py [--rounds 5] [--copies 8] [--batch 20] [--no-server] [RAW_FILE]
 """
 
 from __future__ import annotations
 
 import argparse
 import os
+import socket
 import statistics
 import subprocess
 import sys
@@ -65,9 +77,49 @@ def batch_rows(book: Path, books: int, tmp: Path, env: dict[str, str]) -> list[l
             for name, t in seconds.items()]
 
 
-def main(book: Path, rounds: int, copies: int, books: int = 0) -> None:
+def started_server_rows(book: Path, rounds: int, tmp: Path, env: dict[str, str]) -> list[list[str]]:
+    """The same cold run with and without Prefect, the Prefect one reporting to a started server; paired rounds.
+
+    The server is the project's own (``python -m pipeline server start``)
+    in a fresh ``PREFECT_HOME``, started before the first round and
+    stopped after the last, so no round pays for its start; its first
+    run (flow registration, first task definitions) is not counted either.
+    """
+    home = tmp / "prefect-server-home"
+    server_env = {name: value for name, value in env.items() if not name.startswith("PREFECT_API")}
+    server_env |= {"PREFECT_HOME": str(home), "DO_NOT_TRACK": "1"}
+    python = sys.executable
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    start = [python, "-m", "pipeline", "server", "start", "--port", str(port)]
+    started = subprocess.run(start, cwd=PROJECT, env=server_env, capture_output=True, text=True)
+    if started.returncode:
+        sys.exit(f"server start failed ({started.returncode}):\n{started.stderr[-3000:]}")
+    try:
+        run = [python, "-m", "pipeline", "run", "--force", str(book)]
+        commands = {
+            "cold whole job, no Prefect (run --no-prefect --force)": [*run, "--no-prefect", "--out", str(tmp / "s-plain")],
+            "cold whole job on Prefect, started server (run --force)": [*run, "--out", str(tmp / "s-flow")],
+        }
+        measure(commands["cold whole job on Prefect, started server (run --force)"], server_env)  # first flow: not counted
+        pairs = []
+        for _ in range(rounds):
+            pairs.append([measure(command, server_env)[0] for command in commands.values()])
+    finally:
+        subprocess.run([python, "-m", "pipeline", "server", "stop"], cwd=PROJECT, env=server_env, capture_output=True)
+    plain, flow = statistics.median(p for p, _ in pairs), statistics.median(f for _, f in pairs)
+    extra = statistics.median(f - p for p, f in pairs)
+    return [[name, f"{seconds:.3f}"] for name, seconds in zip(commands, (plain, flow))] + [
+        ["Prefect's cost with a started server (median of paired differences)", f"{extra:+.3f}"],
+        ["ratio, Prefect / no Prefect (median)", f"{statistics.median(f / p for p, f in pairs):.2f}×"],
+    ]
+
+
+def main(book: Path, rounds: int, copies: int, books: int = 0, server: bool = True) -> None:
     env = subprocess_env()
     python = sys.executable
+    subprocess.run([python, "-m", "compileall", "-q", str(PROJECT / "pipeline")], check=True)
     size = book.stat().st_size
     with temporary_folder() as tmp:
         tmp = Path(tmp)
@@ -85,6 +137,7 @@ def main(book: Path, rounds: int, copies: int, books: int = 0) -> None:
             for name, command in commands.items():
                 figures[name].append(measure(command, env))
         big = measure([*pipeline, "--force", str(many), "--out", str(tmp / "many")], env)
+        with_server = started_server_rows(book, rounds, tmp, env) if server else []
         batch = batch_rows(book, books, tmp, env) if books else []
     seconds = {name: statistics.median(s for s, _ in runs) for name, runs in figures.items()}
     peak = {name: max(m for _, m in runs) for name, runs in figures.items()}
@@ -98,6 +151,9 @@ def main(book: Path, rounds: int, copies: int, books: int = 0) -> None:
     one = peak["cold whole job (run --no-prefect --force)"]
     print(f"\nmemory per extra copy of the book: {(big[1] - one) / (copies - 1):.1f} MB "
           f"({(big[1] - one) * 2**20 / ((copies - 1) * size):.0f}× its raw bytes)")
+    if with_server:
+        print(f"\nPrefect with a started server (`python -m pipeline server start`), median of {rounds} paired rounds\n")
+        print(table(["command", "seconds"], with_server))
     if batch:
         where = os.environ.get("PREFECT_API_URL") or "an ephemeral server (fresh PREFECT_HOME)"
         print(f"\nbatch, {os.cpu_count()} cores, Prefect reporting to {where}\n")
@@ -110,5 +166,6 @@ if __name__ == "__main__":
     parser.add_argument("--rounds", type=int, default=5)
     parser.add_argument("--copies", type=int, default=8)
     parser.add_argument("--batch", type=int, default=0, metavar="BOOKS", help="also time a batch of this many books")
+    parser.add_argument("--no-server", action="store_true", help="leave out the runs on Prefect with a started server")
     arguments = parser.parse_args()
-    main(arguments.book, arguments.rounds, arguments.copies, arguments.batch)
+    main(arguments.book, arguments.rounds, arguments.copies, arguments.batch, not arguments.no_server)

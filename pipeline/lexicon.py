@@ -21,8 +21,12 @@ DICTIONARY_FILE = "frequency_dictionary_en_82_765.txt"
 def english_frequencies() -> dict[str, int]:
     """Word -> corpus count from symspellpy's English dictionary (lower case)."""
     text = (importlib.resources.files("symspellpy") / DICTIONARY_FILE).read_text(encoding="utf-8")
+    rows = text.splitlines()
+    fields = text.split()
+    if len(fields) == 2 * len(rows):  # "word count" on every line: pair the fields in C, twice as fast as a loop
+        return dict(zip(fields[::2], map(int, fields[1::2])))
     counts: dict[str, int] = {}
-    for row in text.splitlines():
+    for row in rows:
         word, _, count = row.partition(" ")
         counts[word] = int(count)
     return counts

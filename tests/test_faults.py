@@ -70,7 +70,7 @@ def cli(tmp: Path, *args: str, kill_at: int | None = None, fsize: int | None = N
 
             try:
                 returned = app(["run", "--no-prefect", *args], standalone_mode=False)
-                code = returned if isinstance(returned, int) else 0  # click returns the code of typer.Exit
+                code = returned if isinstance(returned, int) else 0  # click returns the code of its Exit
             except SystemExit as exc:
                 code = exc.code if isinstance(exc.code, int) else 1
             except Exception as exc:  # click's own exceptions carry an exit code

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import shutil
 
-from typer.testing import CliRunner
+from click.testing import CliRunner
 
 from conftest import BOOK
 from pipeline.cli import app

@@ -36,6 +36,13 @@ def test_spelling_a_broken_index_file_is_a_cache_miss(tmp_path):
     assert spelling.open_index(broken) is None
 
 
+def test_spelling_index_bigram_counts_are_the_dictionarys_in_key_order(indexes):
+    """The counts kept as one array (read at once) are the bigram table's column, row for row."""
+    on_disk, in_memory = indexes
+    assert list(on_disk.bigrams.values()) == [count for _, count in sorted(in_memory.bigrams.items())]
+    assert [on_disk.bigrams[key] for key in list(on_disk.bigrams)[:50]] == list(on_disk.bigrams.values())[:50]
+
+
 def test_spelling_index_suggests_as_symspellpy_does_for_the_books_words(indexes):
     on_disk, in_memory = indexes
     text = BOOK.read_text(encoding="utf-8")

@@ -11,10 +11,10 @@ Examples::
     python -m pipeline trigger                  # run the served deployment now
     python -m pipeline why extremely            # which edit made this word, and on what evidence
 
-The application is pipeline/cli/app.py; run.py, prefect.py and log.py each register their commands on it.
+The application is pipeline/cli/app.py: a click group that imports a command's
+module (run.py, prefect.py, log.py) only when that command runs.
 """
 
-from pipeline.cli import run, prefect, log  # noqa: F401,I001  (importing registers their commands, in this order in -h)
 from pipeline.cli.app import app
 
 __all__ = ["app"]

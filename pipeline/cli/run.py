@@ -5,13 +5,12 @@ from __future__ import annotations
 import os
 import sys
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import Optional
 
-import typer
+import click
 
-from pipeline.cli.app import app, fail
+from pipeline.cli.app import fail
 from pipeline.locations import ARCHIVE_DIR, CLEAN_DIR, RAW_GLOB, RULES_DIR
-from pipeline.ops.environment import connect_to_server, dask_reachable, log_runs_to_file
 from pipeline.reader import InputError
 from pipeline.rules import RulesError, load_config
 from pipeline.run.batch import clean_books, expand_inputs, format_summary
@@ -24,11 +23,11 @@ from pipeline.stages import STAGES
 def report(outcome: Outcome, echo=None) -> None:
     """A book's line on stdout, or its error on stderr; then its warnings (stderr)."""
     if outcome.failed:
-        (echo or (lambda text: typer.echo(text, err=True)))(f"error: {outcome.reason}")
+        (echo or (lambda text: click.echo(text, err=True)))(f"error: {outcome.reason}")
     else:
-        (echo or typer.echo)(outcome.line())
+        (echo or click.echo)(outcome.line())
     for warning in outcome.warnings:
-        (echo or (lambda text: typer.echo(text, err=True)))(f"warning: {warning}")
+        (echo or (lambda text: click.echo(text, err=True)))(f"warning: {warning}")
 
 
 def clean_with_progress(jobs: list[Job], options: RunOptions, config) -> list[Outcome]:
@@ -79,43 +78,45 @@ def clean_with_progress(jobs: list[Job], options: RunOptions, config) -> list[Ou
 
 
 def _warn(message: str) -> None:
-    typer.echo(f"note: {message}", err=True)
+    click.echo(f"note: {message}", err=True)
 
 
 def options_from(out: Path, rules: Path, archive: Optional[Path], no_archive: bool, skip, force: bool) -> RunOptions:
     return RunOptions(out, rules, None if no_archive else archive, tuple(skip or ()), force)
 
 
-@app.command()
-def run(
-    files: Annotated[Optional[list[str]], typer.Argument(help="Raw OCR files or globs; default: every raw/*.txt")] = None,
-    out: Annotated[Path, typer.Option(help="Output folder; each book gets OUT/<book>/")] = CLEAN_DIR,
-    rules: Annotated[Path, typer.Option(help="Rules folder")] = RULES_DIR,
-    archive: Annotated[Path, typer.Option(help="Archive transcriptions to check against")] = ARCHIVE_DIR,
-    no_archive: Annotated[bool, typer.Option("--no-archive", help="No archive check, no archive words")] = False,
-    skip: Annotated[Optional[list[str]], typer.Option(help="Stage to skip (repeatable)")] = None,
-    no_prefect: Annotated[bool, typer.Option("--no-prefect", help="Run the stages directly, without Prefect")] = False,
-    force: Annotated[bool, typer.Option("--force", help="Clean every book again, even if its cache key is unchanged")] = False,
-    dask: Annotated[Optional[str], typer.Option(
-        metavar="ADDRESS", help="Run the books on a Dask cluster: its scheduler address, or 'local' for 2 local workers")] = None,
-    workers: Annotated[int, typer.Option(
-        min=1, help="Books cleaned at once, each in its own process as one Prefect task (2 uses both cores of a 2-core machine)")] = 1,
-    verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Show Prefect's own log on the terminal")] = False,
-) -> None:
+@click.command()
+@click.argument("files", nargs=-1, metavar="[FILES]...")
+@click.option("--out", type=click.Path(path_type=Path), default=CLEAN_DIR, help="Output folder; each book gets OUT/<book>/")
+@click.option("--rules", type=click.Path(path_type=Path), default=RULES_DIR, help="Rules folder")
+@click.option("--archive", type=click.Path(path_type=Path), default=ARCHIVE_DIR, help="Archive transcriptions to check against")
+@click.option("--no-archive", is_flag=True, help="No archive check, no archive words")
+@click.option("--skip", multiple=True, help="Stage to skip (repeatable)")
+@click.option("--no-prefect", is_flag=True, help="Run the stages directly, without Prefect")
+@click.option("--force", is_flag=True, help="Clean every book again, even if its cache key is unchanged")
+@click.option("--dask", metavar="ADDRESS",
+              help="Run the books on a Dask cluster: its scheduler address, or 'local' for 2 local workers")
+@click.option("--workers", type=click.IntRange(min=1), default=1,
+              help="Books cleaned at once, each in its own process as one Prefect task (2 uses both cores of a 2-core machine)")
+@click.option("--verbose", "-v", is_flag=True, help="Show Prefect's own log on the terminal")
+def run(files: tuple[str, ...], out: Path, rules: Path, archive: Path, no_archive: bool, skip: tuple[str, ...],
+        no_prefect: bool, force: bool, dask: Optional[str], workers: int, verbose: bool) -> None:
     """Clean raw files into OUT/<book>/ (book.md, documents, changes.jsonl, review.tsv, stats.json, ...).
 
-    A book whose raw file, rules and pipeline are unchanged since its output
-    was written is skipped ("cached"); otherwise the run says what changed.
-    With a server from `server start` running, the run reports to it.
+    FILES are raw OCR files or globs; default: every raw/*.txt. A book whose
+    raw file, rules and pipeline are unchanged since its output was written
+    is skipped ("cached"); otherwise the run says what changed. With a
+    server from `server start` running, the run reports to it.
 
+    \b
     Example: python -m pipeline run raw/lenins-fight-against-stalinism.txt --no-prefect
     """
     if dask and no_prefect:
         fail("--dask maps the books over Dask through Prefect; drop --no-prefect")
-        raise typer.Exit(2)
+        raise click.exceptions.Exit(2)
     if workers > 1 and (no_prefect or dask):
         fail("--workers runs the books in a Prefect process pool; drop " + ("--no-prefect" if no_prefect else "--dask"))
-        raise typer.Exit(2)
+        raise click.exceptions.Exit(2)
     try:
         options = options_from(out, rules, archive, no_archive, skip, force)
         paths = expand_inputs(files, Path.cwd()) if files else expand_inputs([RAW_GLOB], Path.cwd())
@@ -123,46 +124,48 @@ def run(
         config = load_config(options.rules, options.archive)
     except InputError as exc:
         fail(str(exc) if files or "no file matches" not in str(exc) else "no raw files given and none in raw/")
-        raise typer.Exit(2)
+        raise click.exceptions.Exit(2)
     except (RulesError, ValueError) as exc:
         fail(str(exc))
-        raise typer.Exit(2)
+        raise click.exceptions.Exit(2)
     error = None
     if no_prefect:
         outcomes = clean_with_progress(jobs, options, config)
     else:
+        from pipeline.ops.environment import connect_to_server, dask_reachable, log_runs_to_file  # not for --no-prefect
+
         if dask and dask != "local":
             reachable = dask_reachable(dask)
             if reachable:
                 fail(reachable)
-                raise typer.Exit(2)
+                raise click.exceptions.Exit(2)
         url = connect_to_server(verbose)
         if url:
-            typer.echo(f"note: reporting to the Prefect server at {url}; dashboard: {url.removesuffix('/api')}", err=True)
+            click.echo(f"note: reporting to the Prefect server at {url}; dashboard: {url.removesuffix('/api')}", err=True)
         else:
-            typer.echo(
+            click.echo(
                 "note: no Prefect server configured (PREFECT_API_URL) or running (python -m pipeline server start); "
                 "running in ephemeral mode, so the dashboard will not keep a complete record of this run",
                 err=True,
             )
             if dask:
-                typer.echo("note: without a server each Dask worker reports to a temporary server of its own", err=True)
+                click.echo("note: without a server each Dask worker reports to a temporary server of its own", err=True)
         if dask:
             where = "a local Dask cluster of 2 worker processes" if dask == "local" else f"the Dask cluster at {dask}"
-            typer.echo(f"note: the books run on {where}", err=True)
+            click.echo(f"note: the books run on {where}", err=True)
         log = log_runs_to_file()
         from pipeline.ops.flow import run_batch
 
         if workers > 1:
-            typer.echo(f"note: {workers} books at once, each in its own process as one task", err=True)
+            click.echo(f"note: {workers} books at once, each in its own process as one task", err=True)
         outcomes, error = run_batch([str(job.path.absolute()) for job in jobs], options, dask, workers)
         for outcome in outcomes:
             report(outcome)
         if error or any(o.failed for o in outcomes):
-            typer.echo(f"note: the full log, tracebacks included, is in {log}", err=True)
+            click.echo(f"note: the full log, tracebacks included, is in {log}", err=True)
     if error:
         fail(error)
     if outcomes:
-        typer.echo("\n" + format_summary(outcomes))
+        click.echo("\n" + format_summary(outcomes))
     if error or any(o.failed for o in outcomes):
-        raise typer.Exit(1)
+        raise click.exceptions.Exit(1)

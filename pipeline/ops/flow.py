@@ -1,17 +1,24 @@
 """The Prefect flows: thin wrappers around the one per-book sequence. The only module that imports Prefect.
 
-- ``clean-book`` cleans one raw file by calling :func:`pipeline.run.book.clean_book`
-  with a ``step`` that runs each step as a task named after it:
-  ``check_cache``, ``read_book``, one per registered stage,
-  ``verify_against_archive`` and ``write_outputs``. Its artifacts are the
-  archive check (a table and a report) and the book's stats. A book is its
-  own flow run, named after the book and the time, and fails (without a
-  traceback) when the book fails.
 - ``clean-raw`` is the batch: it checks its inputs first (a glob that
   matches nothing, two inputs for one output folder, malformed rules: one
-  message, before any book), maps the book flow over the books (in turn, or
-  on a Dask cluster), keeps a progress artifact and a summary table, and
-  fails if any book failed.
+  message, before any book), runs each book as one task run named
+  ``clean <book>`` (in turn, or ``--workers`` at once in a process pool),
+  keeps a progress artifact and a summary table, and fails if any book
+  failed. A book's task logs a line per step (each stage's changes and
+  seconds) and keeps the book's artifacts: the archive check (a table and a
+  report), the open review rows and the stats; it fails, with the one-line
+  reason, when the book fails.
+- ``clean-book`` cleans one raw file as a flow run of its own, each step a
+  task run named after it (``check_cache``, ``read_book``, one per stage,
+  ``verify_against_archive``, ``write_outputs``): what a Dask worker runs
+  for each book of ``--dask``, so a book on another machine still has its
+  own record.
+
+Why one task per book and not a flow run with a task per step: measured
+with a started server, the book's flow run and its twelve task runs cost
+several seconds a book (flow-run creation, heartbeats, state events, the
+server's own work on the same cores), more than the book's own compute.
 
 ``serve`` turns the batch into a scheduled deployment and stops cleanly on
 SIGTERM or SIGINT: no new runs, the running one cancelled (not crashed),
@@ -24,6 +31,7 @@ import json
 import logging
 import os
 import signal
+import time
 from collections.abc import Mapping
 from datetime import datetime
 from functools import lru_cache
@@ -35,6 +43,7 @@ from prefect.artifacts import create_markdown_artifact, create_progress_artifact
 from prefect.cache_policies import NO_CACHE
 from prefect.runtime import flow_run as current_flow_run
 from prefect.runtime import task_run as current_task_run
+from prefect.settings import PREFECT_FLOWS_HEARTBEAT_FREQUENCY, temporary_settings
 from prefect.states import Completed, Failed, State
 from prefect.context import FlowRunContext
 from prefect.task_runners import ProcessPoolTaskRunner, ThreadPoolTaskRunner
@@ -201,25 +210,37 @@ def book_task(path: str, out_dir: str, rules_dir: str | None, archive_dir: str |
                    else str(state.message), str(Path(out_dir) / book_name(path)))
 
 
+def step_logged(name: str, function: Callable, *args):
+    """The ``step`` of a book run as one task: the step called directly, and a log line for each stage."""
+    start = time.perf_counter()
+    value = function(*args)
+    if name in STAGES:
+        get_run_logger().info("%s: %d change(s), %.2f s", name, len(value[1]), time.perf_counter() - start)
+    return value
+
+
 @task(name="clean_book", task_run_name=_book_task_name, cache_policy=NO_CACHE)
 def book_in_one_task(path: str, out_dir: str, rules_dir: str | None, archive_dir: str | None,
-                     skip: list[str] | None, force: bool) -> Outcome:
+                     skip: list[str] | None, force: bool) -> Outcome | State:
     """One book as one task: its steps run inside it, logged, without a flow run or a task run each.
 
-    For the process pool (``--workers``): a book flow with a task per step
-    costs as much CPU in Prefect's machinery as the book's own work, so with
-    two books at once on two cores it would halve the gain. The dashboard
-    shows one task run per book, with the book's artifacts and log lines.
+    The batch's way to run a book, one at a time or in the process pool of
+    ``--workers``: a book flow with a task per step costs as much in
+    Prefect's machinery as the book's own work. The dashboard shows one task
+    run per book, with a log line per stage and the book's artifacts; a
+    failed book fails its task run with the reason (the outcome is its data).
     """
     logger = get_run_logger()
     options = _options(out_dir, rules_dir, archive_dir, skip, force)
     job = plan([Path(path)], options.out)[0]
-    hooks = Hooks(on_phase=lambda name: logger.debug("%s", name), on_wait=logger.warning,
-                  on_rendered=publish_artifacts, on_note=logger.info)
+    hooks = Hooks(step=step_logged, on_wait=logger.warning, on_rendered=publish_artifacts, on_note=logger.info)
     outcome = clean_book(job, options, config_for(options), hooks)
     for warning in outcome.warnings:
         logger.warning("%s", warning)
-    (logger.error if outcome.failed else logger.info)("%s", outcome.reason if outcome.failed else outcome.line())
+    if outcome.failed:
+        logger.error("%s", outcome.reason)
+        return Failed(message=outcome.reason, data=outcome)
+    logger.info("%s", outcome.line())
     return outcome
 
 
@@ -265,13 +286,15 @@ def clean_raw(
         return Failed(message=str(exc), data=[])
     paths = [str(job.path) for job in jobs]
     progress = create_progress_artifact(0.0, key="clean-raw-progress", description=f"books done of {len(paths)}")
-    one_task = isinstance(FlowRunContext.get().task_runner, ProcessPoolTaskRunner)
-    futures = (book_in_one_task if one_task else book_task).map(
+    local = isinstance(FlowRunContext.get().task_runner, (ThreadPoolTaskRunner, ProcessPoolTaskRunner))
+    futures = (book_in_one_task if local else book_task).map(
         paths, unmapped(out_dir), unmapped(rules_dir), unmapped(archive_dir), unmapped(list(options.skip)), unmapped(force))
     outcomes: list[Outcome] = []
     for job, future in zip(jobs, futures):
         try:
-            outcome = future.result()
+            outcome = future.result(raise_on_failure=False)  # a failed book's task is Failed, its outcome the data
+            if not isinstance(outcome, Outcome):
+                raise outcome if isinstance(outcome, BaseException) else RuntimeError(str(outcome))
         except Exception as exc:  # a worker lost, a bug: record it and go on with the others
             logger.exception("%s failed", job.path)
             outcome = Outcome(str(job.path), job.name, "failed", failure_message(exc), str(job.folder))
@@ -294,10 +317,11 @@ def task_runner(dask: str | None, workers: int = 1):
     """The batch's task runner: books in turn, ``workers`` books at once in a process pool, or on a Dask cluster
     (``local``: 2 workers here; else its address).
 
-    Dask workers run the book flows themselves, so they must import this
-    project and reach the Prefect API (``PREFECT_API_URL`` in their
-    environment); a local cluster's workers inherit this process's. Process
-    pool workers run each book as one task (:func:`book_in_one_task`).
+    Books in turn and process pool workers run each book as one task
+    (:func:`book_in_one_task`). Dask workers run the book flows themselves,
+    so they must import this project and reach the Prefect API
+    (``PREFECT_API_URL`` in their environment); a local cluster's workers
+    inherit this process's.
     """
     if not dask:
         return ThreadPoolTaskRunner(max_workers=1) if workers <= 1 else ProcessPoolTaskRunner(max_workers=workers)
@@ -314,11 +338,19 @@ def task_runner(dask: str | None, workers: int = 1):
 
 def run_batch(inputs: list[str], options: RunOptions, dask: str | None = None,
               workers: int = 1) -> tuple[list[Outcome], str | None]:
-    """Run ``clean-raw`` and return each book's outcome, and the batch's own error if it failed as a whole."""
-    state = clean_raw.with_options(task_runner=task_runner(dask, workers))(
-        inputs, str(options.out), str(options.rules), str(options.archive) if options.archive else None,
-        list(options.skip), options.force, return_state=True,
-    )
+    """Run ``clean-raw`` and return each book's outcome, and the batch's own error if it failed as a whole.
+
+    Without flow-run heartbeats: they feed only an automation that marks
+    stuck *deployment* runs as crashed (Prefect's "detect zombie flows";
+    none is set up here, and ``serve``'s runs keep them), and the engine
+    waits up to a second at the end of every flow run for the heartbeat
+    thread's sleep to end: about 1 s of a run with a started server (paired).
+    """
+    with temporary_settings(updates={PREFECT_FLOWS_HEARTBEAT_FREQUENCY: None}):
+        state = clean_raw.with_options(task_runner=task_runner(dask, workers))(
+            inputs, str(options.out), str(options.rules), str(options.archive) if options.archive else None,
+            list(options.skip), options.force, return_state=True,
+        )
     data = state.result(raise_on_failure=False)
     if isinstance(data, list) and (data or state.is_completed()):
         return data, None

@@ -85,10 +85,27 @@ def dependency_versions() -> str:
     rows = []
     for name in names:
         try:
-            rows.append(f"{name}=={metadata.version(name)}")
+            rows.append(f"{name}=={installed_version(name)}")
         except metadata.PackageNotFoundError:
             rows.append(f"{name}==missing")
     return "\n".join(rows)
+
+
+def installed_version(name: str) -> str:
+    """``importlib.metadata.version(name)``, read from the metadata's ``Version`` header alone.
+
+    ``metadata.version`` parses the whole METADATA file with the email
+    parser (Prefect's is 30 KB): a third of a cached rerun went there. The
+    core metadata format puts every header before the first blank line.
+
+    >>> installed_version("regex") == metadata.version("regex")
+    True
+    """
+    text = metadata.distribution(name).read_text("METADATA") or ""
+    for line in text.split("\n\n", 1)[0].splitlines():
+        if line.startswith("Version:"):
+            return line.removeprefix("Version:").strip()
+    return metadata.version(name)
 
 
 def pipeline_digest() -> str:

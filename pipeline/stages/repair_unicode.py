@@ -96,6 +96,21 @@ def recurring_capitals(lines: list[Line], least: int = 3) -> frozenset[str]:
     return frozenset(token for token, count in Counter(found).items() if count >= least)
 
 
+def word_tokens(line: str, known_capitals: frozenset[str] = frozenset()) -> tuple[int, int]:
+    """(word-like tokens, tokens) of one line: what :func:`is_junk` weighs, counted once a line.
+
+    >>> word_tokens("Taken down by M.V. ¥")
+    (4, 5)
+    """
+    tokens = _TOKEN.findall(line)
+    return sum(is_word_like(token, known_capitals) for token in tokens), len(tokens)
+
+
+def junk_counts(words: int, tokens: int, config: Config) -> bool:
+    """True when fewer than ``config.junk_word_share`` of ``tokens`` are word-like (and there are tokens)."""
+    return tokens > 0 and words < config.junk_word_share * tokens
+
+
 def is_junk(lines: list[str], config: Config, known_capitals: frozenset[str] = frozenset()) -> bool:
     """True when fewer than ``config.junk_word_share`` of the lines' tokens are word-like.
 
@@ -104,14 +119,8 @@ def is_junk(lines: list[str], config: Config, known_capitals: frozenset[str] = f
     >>> is_junk(["od", "ne", "nel"], Config()), is_junk(["ple."], Config())
     (True, False)
     """
-    tokens = [t for line in lines for t in _TOKEN.findall(line)]
-    needed = config.junk_word_share * len(tokens)
-    words = 0
-    for token in tokens:
-        words += is_word_like(token, known_capitals)
-        if words >= needed:  # enough evidence of text: stop early on long blocks
-            return False
-    return bool(tokens)
+    counts = [word_tokens(line, known_capitals) for line in lines]
+    return junk_counts(sum(w for w, _ in counts), sum(t for _, t in counts), config)
 
 
 def _line_rule(text: str, config: Config):
@@ -206,11 +215,12 @@ def repair_unicode(book: Book, config: Config) -> tuple[Book, list[Change]]:
         # A line is junk on its own, or as part of a block of specks ("od / ne / nel");
         # judging lines alone too keeps the stage idempotent on its own output.
         share = f"{config.junk_word_share:.0%}"
-        block_junk = len(judged) == len(block) and is_junk([line.text for line in judged], config, capitals)
-        for line in judged:
+        counts = [word_tokens(line.text, capitals) for line in judged]  # each line's tokens weighed once
+        block_junk = len(judged) == len(block) and junk_counts(sum(w for w, _ in counts), sum(t for _, t in counts), config)
+        for line, (words, tokens) in zip(judged, counts):
             if block_junk:
                 evidence = f"block of {len(judged)} lines with fewer than {share} word-like tokens"
-            elif is_junk([line.text], config, capitals):
+            elif junk_counts(words, tokens, config):
                 evidence = f"line with fewer than {share} word-like tokens"
             else:
                 continue

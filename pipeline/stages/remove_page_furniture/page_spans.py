@@ -74,6 +74,10 @@ def _snap(estimate: float, starts: Sequence[int], openings: set[int], long_lines
 
 
 _DATE_LINE = regex.compile(r"\b1[5-9]\d\d\b|\b20\d\d\b")
+_CAPITAL_FIRST = regex.compile(r"^\p{Lu}")
+_COMMA_END = regex.compile(r"[,;]\W*$")
+_DIGIT_END = regex.compile(r"\d\W*$")
+_SENTENCE_END = regex.compile(r"[.!?”\])]\W*$")
 
 
 def short_width(lines: Sequence[Line]) -> float:
@@ -97,13 +101,13 @@ def heading_starts(lines: Sequence[Line], starts: Sequence[int]) -> set[int]:
         s
         for s in starts
         if len(text[s]) < short
-        and regex.match(r"^\p{Lu}", text[s])
-        and not regex.search(r"[,;]\W*$", text[s])
-        and not (regex.search(r"\d\W*$", text[s]) and not _DATE_LINE.search(text[s]))
+        and _CAPITAL_FIRST.match(text[s])
+        and not _COMMA_END.search(text[s])
+        and not (_DIGIT_END.search(text[s]) and not _DATE_LINE.search(text[s]))
         and (not _DATE_LINE.search(text[s]) or len(text.get(s + 1, "")) in range(1, int(short)))
         and (
             s not in previous
-            or regex.search(r"[.!?”\])]\W*$", text[previous[s]])
+            or _SENTENCE_END.search(text[previous[s]])
             or len(text[previous[s]]) < short
         )
     }

@@ -39,6 +39,17 @@ _SEE = regex.compile(r"(?:\.\s*|,\s+|^)[Ss]ee(?: also)?\s+(?P<target>[^;]+)")
 _AFTER_COMMA = regex.compile(r"^(?:[“\"]\p{Lu}|\p{Lu}[\p{L}’'-]+(?:,\s+\p{Lu}\.)+,?\s+\d)")
 _SEPARATOR = regex.compile(r",\s*|(?<=\d)\.\s+(?=\d)")  # "121. 122": a comma read as a full stop
 _ARTICLE = regex.compile(r"^(?:the|a|an)\s+", regex.IGNORECASE)
+_OPENING_QUOTE = regex.compile(r"^[“\"‘]")
+_LETTER = regex.compile(r"\p{L}")
+_ENDS_ON_REF = regex.compile(r"\d(?:n|b|ff)?\)?$")
+_HAS_REF = regex.compile(r"(?:^|[,;] ?)\d|\b[Ss]ee\b")
+_LETTER_HYPHEN_END = regex.compile(r"\p{L}-$")
+_PAGES_ONLY = regex.compile(r"[\d, -]+")
+_DIGIT_HYPHEN_END = regex.compile(r"\d-$")
+_LOWER_HYPHEN_END = regex.compile(r"\p{Ll}-$")
+_ENDS_ON_PAGE = regex.compile(r"\d(?:n|b|ff)?$")
+_CLOSING_QUOTE_FIRST = regex.compile(r"^([”’])\s*(.*)$")
+"""(The patterns of the loops below, compiled once: the regex module's per-call lookup costs more than the match.)"""
 
 
 def repair_page_digits(
@@ -82,8 +93,8 @@ def _lines(p: Paragraph) -> list[str]:
 
 def _key(line: str) -> str:
     """What the index sorts a line by: the letters before its first comma."""
-    head = regex.sub(r"^[“\"‘]", "", line.split(",")[0])
-    return "".join(regex.findall(r"\p{L}", _ARTICLE.sub("", head).lower()))
+    head = _OPENING_QUOTE.sub("", line.split(",")[0])
+    return "".join(_LETTER.findall(_ARTICLE.sub("", head).lower()))
 
 
 def _starts(lines: Sequence[str]) -> list[int]:
@@ -95,14 +106,14 @@ def _starts(lines: Sequence[str]) -> list[int]:
         if k == 0:
             candidates.append((k, 2))
         elif _STARTS_ENTRY.match(line) and not _OPEN_END.search(previous):
-            ended_on_ref = bool(regex.search(r"\d(?:n|b|ff)?\)?$", previous))
+            ended_on_ref = bool(_ENDS_ON_REF.search(previous))
             if ended_on_ref or refs_seen:
                 candidates.append((k, 2 if ended_on_ref else 1))
                 refs_seen = refs_seen and not ended_on_ref  # a weak start may be a wrapped line: keep the state
         elif previous.endswith(",") and _AFTER_COMMA.match(line):
             candidates.append((k, 1))
         # An entry is complete once it has a reference, a cross-reference or an unreadable line of references.
-        if regex.search(r"(?:^|[,;] ?)\d|\b[Ss]ee\b", line) or is_unreadable(line):
+        if _HAS_REF.search(line) or is_unreadable(line):
             refs_seen = True
     # A strong start (the line before ended on a page) is an entry; a weak one only where it sorts
     # between the entry before it and the next strong start ("Commission of, 81" does not).
@@ -121,12 +132,12 @@ def _join(pieces: Sequence[str]) -> tuple[str, list[str]]:
     """An entry's lines as one text: ranges and words broken at a hyphen joined; stray reference lines set apart."""
     text, stray = "", []
     for k, piece in enumerate(pieces):
-        if regex.search(r"\p{L}-$", text) and regex.fullmatch(r"[\d, -]+", piece) and k + 1 < len(pieces):
+        if _LETTER_HYPHEN_END.search(text) and _PAGES_ONLY.fullmatch(piece) and k + 1 < len(pieces):
             stray.append(piece)  # "Thirteenth Con-" / "13-14," / "gress of": a line from the other column
             continue
-        if regex.search(r"\d-$", text) and piece[:1].isdigit() or regex.search(r"\p{Ll}-$", text) and piece[:1].islower():
+        if _DIGIT_HYPHEN_END.search(text) and piece[:1].isdigit() or _LOWER_HYPHEN_END.search(text) and piece[:1].islower():
             text = text[:-1] + ("-" if text[-2].isdigit() else "") + piece
-        elif regex.search(r"\d(?:n|b|ff)?$", text) and piece[:1].isdigit():
+        elif _ENDS_ON_PAGE.search(text) and piece[:1].isdigit():
             text = f"{text}, {piece}"  # "149n" / "141, 142,": lines of one list of pages, its comma lost
         else:
             text = f"{text} {piece}".strip()
@@ -137,7 +148,7 @@ def _refs(tokens: Sequence[str]) -> tuple[list[str], list[PageRef], list[str]]:
     """(heading tokens, references, unreadable tokens) of one comma-separated segment."""
     heading, refs, junk = [], [], []
     for token in tokens:
-        quote = regex.match(r"^([”’])\s*(.*)$", token.strip())
+        quote = _CLOSING_QUOTE_FIRST.match(token.strip())
         if quote and heading and not refs:  # "“Platform of the Forty-Six,” 27": the comma was inside the quotes
             heading[-1] += f",{quote[1]}"
             token = quote[2]
