@@ -271,6 +271,7 @@ def test_correct_ocr_words_reads_mixed_token(text, expected, rule, config):
         "the essence of speech1 and SE1 or 8LL",
         "the Party of McIntyre and MacLean",
         "a reply 1n 1922 to the letter",
+        "a loan of $5 and 10$ to pre-1917 Russia (1n, 5n)",
     ],
 )
 def test_correct_ocr_words_leaves_numbers_and_marks(text, config):

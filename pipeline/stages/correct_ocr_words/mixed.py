@@ -13,12 +13,15 @@ acronyms and junk ("SE1", "8LL") all look alike:
   ("0" -> "o", "1" -> "l", "$" -> "s", "ı" -> "i"); at most ``MAX_ODD`` of
   them, and no more than the token has letters;
 - a short token that opens with a digit ("1n") is read only before a word,
-  after a word or a sentence end, so a reference in a list ("Stalin, 1n, 5n")
-  stays; one that opens with two
-  digits is a number;
+  and after a word, a sentence end, a comma or a bracket ("first, 0f the",
+  "(0n the contrary", "truce) 6y merely"), so a reference in a list ("Stalin, 1n, 5n")
+  stays; one that opens with two digits is a number;
 - digits after a word ("speech1", "he1") are a note mark, left for a later
   stage, unless the reading is the commoner word ("genera1" -> "general");
-- a reading must be a word a correction may write (``Lexicon.target``).
+- a reading must be a word a correction may write (``Lexicon.target``), except
+  where the only odd characters are ones no English word holds (``SURE``: the
+  dotless "ı", a "$" between letters) and they have one reading:
+  "Kıevsky" -> "Kievsky", "V$emirnaya" -> "Vsemirnaya".
 
 Readings compete in the noisy-channel manner of decide.py (the word's prior,
 how well it fits its neighbours); the winner is written at a share of
@@ -49,15 +52,18 @@ MAX_READINGS = 64
 TRAILING_MARKS = "!|]"
 """Marks that end a token as punctuation ("history!") or as a misread "l" whose bracket
 must be checked ("Contro]", decide.py): never read here at a token's end."""
+SURE = "ı$"
+"""Odd characters no English word holds: read even where the reading is no known word (a name)."""
 INNER_CAPITALS = "IL"
 """Capitals OCR reads inside a lower-case word for "i" or "l": "PrInted", "UnIon"."""
 
 _INNER_CAPITAL = regex.compile(r"^\p{Lu}?\p{Ll}+[" + INNER_CAPITALS + r"]\p{Ll}+$")
 _NUMBER = regex.compile(r"^\d\d|^\d+(?:st|nd|rd|th|s|d)$")  # "1920s", "2nd", "149n"
 _TRAILING_DIGITS = regex.compile(r"[1-9]\d*$")  # a note number; "int0" is no note
-_CLOSE = regex.compile(r"[\s”’\"')\].,;:?]|$")
-_SENTENCE_END = regex.compile(r"(?:^|[.!?][”’\"')]*)\s*\Z")
+_CLOSE = regex.compile(r"[\s”’\"')\].,;:?]|\[\d|$")  # "f0rce[2]": a note mark after the word
+_SENTENCE_END = regex.compile(r"(?:^|[.!?][”’\"')]*)\s*[(\[“‘\"]?\Z")  # "(1n brackets" opening a sentence: "(In"
 _PREV_WORD = regex.compile(r"(?<![\p{L}\p{N}.,;:!?)\]])(\p{L}+)[”’\"']?[ ]\Z")
+_PROSE_BEFORE = regex.compile(r"(?:\p{L}[”’\"']?[,;:][ ]|\p{L}[)\]][ ]|[(\[“‘])\Z")  # "first, 0f the", "(0n the contrary", "truce) 6y"
 _NEXT_WORD = regex.compile(r"[ ](\p{L}+)(?![\p{L}\p{N}])")
 
 
@@ -90,7 +96,7 @@ def _patterns(odd: str) -> tuple[regex.Pattern, regex.Pattern, regex.Pattern]:
     return (
         regex.compile(rf"[{chars}]|(?<=\p{{Ll}})[{INNER_CAPITALS}]"),
         regex.compile(rf"(?r)[\p{{L}}{chars}]*"),
-        regex.compile(rf"(?<![^\s(\[“‘\"'])[\p{{L}}{chars}]+"),
+        regex.compile(rf"(?<![^\s(\[“‘\"'-])[\p{{L}}{chars}]+"),
     )
 
 
@@ -169,12 +175,28 @@ def read_mixed(text: str, lexicon: Lexicon, config: Config) -> list[Decision]:
         prev = _PREV_WORD.search(text, 0, start)
         nxt = _NEXT_WORD.match(text, end)
         initial = bool(_SENTENCE_END.search(text, 0, start))
-        if run[0].isdigit() and len(run) <= SHORT and not (nxt and (prev or initial)):
+        if run[0].isdigit() and len(run) <= SHORT and not (nxt and (prev or initial or _PROSE_BEFORE.search(text, 0, start))):
             continue  # "1n" only between two words or opening a sentence: in a list it is a reference
         decision = _decide(run, start, end, initial, prev[1].lower() if prev else None, nxt[1].lower() if nxt else None, odd, lexicon)
         if decision:
             decisions.append(decision)
     return decisions
+
+
+def _read_sure(run: str, start: int, end: int, initial: bool, odd) -> Decision | None:
+    """A run whose odd characters are all ``SURE``, each with one reading, inside
+    letters: the reading, though no lexicon knows it ("Kıevsky" -> "Kievsky")."""
+    spots = [i for i, ch in enumerate(run) if ch in odd]
+    if not all(run[i] in SURE and len(odd[run[i]]) == 1 for i in spots) or sum(ch.isalpha() and ch != "ı" for ch in run) < SHORT:
+        return None
+    if any(run[i] == "$" and not (0 < i < len(run) - 1) for i in spots):
+        return None  # "$" at an edge is a currency sign
+    letters = [odd[ch][0] if i in spots else ch for i, ch in enumerate(run)]
+    if spots[0] == 0:
+        letters[0] = letters[0].upper() if initial else letters[0]
+    reading = "".join(letters)
+    swaps = ", ".join(f"'{run[i]}'→'{reading[i]}'" for i in spots)
+    return Decision(start, end, reading, "odd_character", f"{swaps}: no English word holds '{run[spots[0]]}'")
 
 
 def _decide(run: str, start: int, end: int, initial: bool, prev: str | None, nxt: str | None, odd, lexicon: Lexicon) -> Decision | None:
@@ -188,7 +210,7 @@ def _decide(run: str, start: int, end: int, initial: bool, prev: str | None, nxt
         written = reading[:1].upper() + reading[1:] if capital or lexicon.name(reading) else reading
         scored.append((value, written, swaps))
     if not scored:
-        return None
+        return _read_sure(run, start, end, initial, odd)
     scored.sort(reverse=True)
     total = KEEP_PRIOR * ODD_TOKEN + sum(value for value, _, _ in scored)
     value, best, swaps = scored[0]
