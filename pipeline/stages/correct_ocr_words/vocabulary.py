@@ -220,18 +220,19 @@ def book_words(paragraphs: Iterable[list[Token]]) -> tuple[Counter[str], Counter
 
 
 def repeated_misreads(book: Counter[str], protected: frozenset[str], english: dict[str, int], confusions) -> list[str]:
-    """Words of three letters or more (an initial "L." is no misread of "I") the book
+    """Words of two letters or more (an initial "L." is no misread of "I") the book
     prints twice or more that English lacks and that one misread
     away are a common English word the book prints ``MISREAD_RATIO`` times as
-    often: "tlie" (20) for "the" (1,500). A bad scan repeats its misreads; they
-    must not become words of the book.
+    often: "tlie" (20) for "the" (1,500), "iu" (4) for "in" (600). A bad scan
+    repeats its misreads; they must not become words of the book.
 
-    >>> repeated_misreads(Counter({"tlie": 20, "the": 1500, "krassin": 2}), frozenset(), {"the": 10**10}, (("li", "h"),))
-    ['tlie']
+    >>> repeated_misreads(Counter({"tlie": 20, "the": 1500, "iu": 4, "in": 600, "krassin": 2}), frozenset(),
+    ...                   {"the": 10**10, "in": 10**10}, (("li", "h"), ("u", "n")))
+    ['tlie', 'iu']
     """
     found = []
     for word, count in book.items():
-        if count < 2 or len(word) < 3 or word in english or word in protected or not word.isalpha():
+        if count < 2 or len(word) < 2 or word in english or word in protected or not word.isalpha():
             continue
         for reading in misreads(word, confusions):
             reading = reading.lower()
