@@ -157,7 +157,9 @@ def allowed(token: Token, candidate: Candidate, lexicon: Lexicon) -> bool:
     A capitalised word inside a sentence is probably a name: it may change by
     one misread only, into a word the book prints capitalised and uses twice
     or finds in English ("Progess" -> "Progress", "Ordzhonikdze" ->
-    "Ordzhonikidze"; not "Krassin" -> "Krasin", both printed once). Short
+    "Ordzhonikidze"; not "Krassin" -> "Krasin", both printed once), or by one
+    OCR confusion into an English word that is common or that the book uses
+    ("Cornmissars" -> "Commissars"). Short
     tokens have too many neighbours: they change through confusions only
     ("mc" -> "me").
     """
@@ -165,6 +167,8 @@ def allowed(token: Token, candidate: Candidate, lexicon: Lexicon) -> bool:
         return candidate.kind == "confusion" and candidate.edits == 0
     if token.core[:1].isupper() and not token.initial:
         word = candidate.text.lower()
+        if candidate.kind == "confusion" and candidate.confusions == 1 and not candidate.edits:
+            return word in lexicon.capitalised or word in lexicon.english and (lexicon.book[word] or lexicon.english[word] >= SPLIT_MIN_COUNT)
         return (
             candidate.kind != "split"
             and candidate.confusions + candidate.edits == 1

@@ -77,8 +77,9 @@ class Lexicon:
     ``chosen`` holds the words of rules/lexicon.txt and ``protected`` those and
     the archive's (known, but never written: the archive has its own typos
     and British spellings), ``prefixes`` and ``suffixes`` the affixes of
-    rules/lexicon.txt, and ``extra`` indexes the correction targets English
-    lacks (the book's repeated words, the chosen words) for SymSpell.
+    rules/lexicon.txt, ``extra`` indexes the correction targets English
+    lacks (the book's repeated words, the chosen words) for SymSpell, and
+    ``confusions`` are the OCR confusions (rules/ocr_confusions.tsv).
     """
 
     english: dict[str, int]
@@ -94,6 +95,7 @@ class Lexicon:
     prefixes: tuple[str, ...]
     suffixes: tuple[str, ...]
     extra: SymSpell
+    confusions: tuple[tuple[str, str], ...] = ()
 
     def listed(self, word: str) -> bool:
         """A word of some list as it stands (no derivation): English, book (twice), protected."""
@@ -147,6 +149,19 @@ class Lexicon:
             SPLIT_MIN_COUNT <= self.english.get(word[:i], 0) < FUNCTION_MIN_COUNT
             and SPLIT_MIN_COUNT <= self.english.get(word[i:], 0) < FUNCTION_MIN_COUNT
             for i in range(3, len(word) - 2)
+        )
+
+    def misread(self, word: str) -> bool:
+        """A word no list holds as it stands that one OCR confusion makes a common English
+        word: a misread, though it parses as a derived word ("cornmission" is no compound
+        of "corn" and "mission", "uncler" no "uncle" + "-r").
+
+        >>> lex = build_lexicon(Counter(), Counter(), Config(ocr_confusions=(("rn", "m"),)))
+        >>> lex.known("cornmission"), lex.misread("cornmission"), lex.misread("inkstand")
+        (True, True, False)
+        """
+        return not self.listed(word) and any(
+            self.english.get(reading, 0) >= SPLIT_MIN_COUNT for reading in misreads(word, self.confusions)
         )
 
     def name(self, word: str) -> bool:
@@ -271,6 +286,7 @@ def build_lexicon(forms: Counter[str], pairs: Counter[str], config: Config) -> L
         prefixes=tuple(sorted((w[:-1] for w in entries if w.endswith("-")), key=len, reverse=True)),
         suffixes=tuple(sorted((w[1:] for w in entries if w.startswith("-")), key=len, reverse=True)),
         extra=extra,
+        confusions=config.ocr_confusions,
     )
 
 
@@ -283,4 +299,5 @@ def is_unknown(token: Token, lexicon: Lexicon) -> bool:
         return False
     if CAMEL.search(core):  # "nextPlenary": two words glued, never a derived word
         return not lexicon.listed(core.lower())
-    return not lexicon.known(core.lower())
+    word = core.lower()
+    return not lexicon.known(word) or lexicon.misread(word)
