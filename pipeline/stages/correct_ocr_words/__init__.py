@@ -59,6 +59,7 @@ from pipeline.config import Config
 from pipeline.model import Book, Change, Paragraph, ReviewItem, change_in
 from pipeline.stages.correct_ocr_words.broken_words import split_words
 from pipeline.stages.correct_ocr_words.candidates import glued_run
+from pipeline.stages.correct_ocr_words.channel import Channel, learn
 from pipeline.stages.correct_ocr_words.decide import Decision, decide
 from pipeline.stages.correct_ocr_words.mixed import read_mixed
 from pipeline.stages.correct_ocr_words.real_words import real_word_decisions, without_misreads
@@ -134,12 +135,13 @@ def _inside(start: int, spans: list[tuple[int, int]]) -> bool:
 
 
 def correct_paragraph(
-    paragraph: Paragraph, tokens: list[Token], lexicon: Lexicon, config: Config
+    paragraph: Paragraph, tokens: list[Token], lexicon: Lexicon, config: Config, channel: Channel | None = None
 ) -> tuple[Paragraph, list[Change], list[ReviewItem]]:
     """Scanno rules, then word by word from left to right; offsets shift as the text changes.
 
     ``tokens`` are the paragraph's as it comes in; they are read again only if
-    a scanno rule changed the text.
+    a scanno rule changed the text. ``channel`` prices the OCR confusions
+    (channel.py; by default the prior of rules/ocr_confusions.tsv).
     """
     paragraph, changes = apply_scannos(paragraph, config)
     if changes:
@@ -154,7 +156,7 @@ def correct_paragraph(
     real = real_word_decisions(tokens, lexicon, config, free)
     decided = {d.start for d in real}
     unknown = [u and i not in joined and t.start not in decided for i, (t, u) in enumerate(zip(tokens, unknown))]
-    found = {i: decide(token, paragraph.text, lexicon, config, nearby) for i, token in enumerate(tokens) if unknown[i]}
+    found = {i: decide(token, paragraph.text, lexicon, config, nearby, channel) for i, token in enumerate(tokens) if unknown[i]}
     strange = [
         u and not (GLUED.match(t.core) or glued_run(t.core.lower(), lexicon) or _misread(found.get(i)))
         for i, (t, u) in enumerate(zip(tokens, unknown))
@@ -184,14 +186,22 @@ def correct_paragraph(
 
 
 def correct_ocr_words(book: Book, config: Config) -> tuple[Book, list[Change]]:
-    """Correct the book's paragraphs; uncertain tokens go to ``book.review`` unchanged."""
+    """Correct the book's paragraphs; uncertain tokens go to ``book.review`` unchanged.
+
+    Two passes: the first with the prior confusions, the second, on the
+    paragraphs where the first listed a token for review, with the confusions
+    the first pass's corrections show this book makes (channel.py).
+    """
     tokenized = TokenizedBook([paragraph.text for paragraph in book.paragraphs])
     lexicon = build_lexicon(*book_words(tokenized), config)
     lexicon = without_misreads(tokenized, lexicon, config)
-    paragraphs, changes, review = [], [], []
-    for paragraph, tokens in zip(book.paragraphs, tokenized):
-        paragraph, paragraph_changes, paragraph_review = correct_paragraph(paragraph, tokens, lexicon, config)
-        paragraphs.append(paragraph)
-        changes.extend(paragraph_changes)
-        review.extend(paragraph_review)
-    return book.evolve(paragraphs=tuple(paragraphs), review=book.review + tuple(review)), changes
+    done = [correct_paragraph(paragraph, tokens, lexicon, config) for paragraph, tokens in zip(book.paragraphs, tokenized)]
+    channel = learn((c for _, changes, _ in done for c in changes), lexicon.book_total, config.ocr_confusions)
+    if channel.gains:
+        for n, (_, _, review) in enumerate(done):
+            if review:
+                original = book.paragraphs[n]
+                done[n] = correct_paragraph(original, tokenize(original.text), lexicon, config, channel)
+    paragraphs = tuple(paragraph for paragraph, _, _ in done)
+    review = tuple(item for _, _, items in done for item in items)
+    return book.evolve(paragraphs=paragraphs, review=book.review + review), [c for _, changes, _ in done for c in changes]
