@@ -21,11 +21,12 @@ LETTER = PROJECT / "raw" / "archive" / "lenin-1916-10-letter-cw35.txt"
 """An archive letter the book does not print: text of another scan."""
 
 
-def scanned_letter() -> list[str]:
-    """The letter's long paragraphs as a scan that reads "n" as "u" in every fourth word with an "n"."""
+def scanned_letter(misread=lambda word: word.replace("n", "u", 1), letter: str = "n") -> list[str]:
+    """The letter's long paragraphs as a scan that misreads every fourth word with the
+    ``letter`` in it (by default an "n" read as "u")."""
     paragraphs = [p.replace("\n", " ").strip() for p in LETTER.read_text(encoding="utf-8").split("\n\n") if len(p) > 200]
     counter = itertools.count()
-    return [regex.sub(r"\b\p{L}*n\p{L}*\b", lambda m: m[0].replace("n", "u", 1) if next(counter) % 4 == 0 else m[0], p) for p in paragraphs]
+    return [regex.sub(rf"\b\p{{L}}*{letter}\p{{L}}*\b", lambda m: misread(m[0]) if next(counter) % 4 == 0 else m[0], p) for p in paragraphs]
 
 
 def run(paragraphs: list[str]) -> tuple[Book, list[Change]]:
@@ -67,6 +68,17 @@ def test_correct_ocr_words_second_pass_keeps_every_sure_change(learned, prior_on
     truth_words = set(regex.findall(r"\p{L}+", truth))
     for change in learned[1]:
         assert set(regex.findall(r"\p{L}+", change.after)) <= truth_words, change
+
+
+def test_correct_ocr_words_reads_a_digit_the_scan_reads_for_a_letter(monkeypatch):
+    """A digit after a word is a note mark ("year5"), unless the book reads that digit for
+    a letter all the time: a scan that put "5" for the last "s" of every fourth word."""
+    scan = scanned_letter(lambda word: word[: word.rfind("s")] + "5" + word[word.rfind("s") + 1 :], "s")
+    book, changes = run(scan)
+    years = [c for c in changes if c.before == "year5"]
+    assert years and all(c.after == "years" and "'5'→'s' seen" in c.evidence for c in years)
+    monkeypatch.setattr(channel, "LEARN_MIN", 10**9)
+    assert "year5" not in {c.before for c in run(scan)[1]}
 
 
 def test_correct_ocr_words_stats_name_the_books_confusions():

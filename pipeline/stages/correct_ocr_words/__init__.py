@@ -61,7 +61,7 @@ from pipeline.stages.correct_ocr_words.broken_words import split_words
 from pipeline.stages.correct_ocr_words.candidates import glued_run
 from pipeline.stages.correct_ocr_words.channel import Channel, learn
 from pipeline.stages.correct_ocr_words.decide import Decision, decide
-from pipeline.stages.correct_ocr_words.mixed import read_mixed
+from pipeline.stages.correct_ocr_words.mixed import note_or_letter, read_mixed
 from pipeline.stages.correct_ocr_words.real_words import real_word_decisions, without_misreads
 from pipeline.stages.correct_ocr_words.tokens import GLUED, Token, TokenizedBook, tokenize
 from pipeline.stages.correct_ocr_words.vocabulary import Lexicon, book_words, build_lexicon, is_unknown
@@ -146,7 +146,7 @@ def correct_paragraph(
     paragraph, changes = apply_scannos(paragraph, config)
     if changes:
         tokens = tokenize(paragraph.text)
-    mixed = read_mixed(paragraph.text, lexicon, config)
+    mixed = read_mixed(paragraph.text, lexicon, config, channel)
     spans = [(d.start, d.end) for d in mixed]
     unknown = [is_unknown(t, lexicon) and not (spans and _inside(t.start, spans)) for t in tokens]
     nearby = frozenset(t.core.lower() for t, u in zip(tokens, unknown) if not u)
@@ -189,7 +189,8 @@ def correct_ocr_words(book: Book, config: Config) -> tuple[Book, list[Change]]:
     """Correct the book's paragraphs; uncertain tokens go to ``book.review`` unchanged.
 
     Two passes: the first with the prior confusions, the second, on the
-    paragraphs where the first listed a token for review, with the confusions
+    paragraphs where the first listed a token for review or left a word ending
+    in a digit the book often reads for a letter ("day5"), with the confusions
     the first pass's corrections show this book makes (channel.py).
     """
     tokenized = TokenizedBook([paragraph.text for paragraph in book.paragraphs])
@@ -199,8 +200,8 @@ def correct_ocr_words(book: Book, config: Config) -> tuple[Book, list[Change]]:
     channel = learn((c for _, changes, _ in done for c in changes), lexicon.book_total, config.ocr_confusions)
     if channel.gains:
         for n, (_, _, review) in enumerate(done):
-            if review:
-                original = book.paragraphs[n]
+            original = book.paragraphs[n]
+            if review or note_or_letter(original.text, channel):
                 done[n] = correct_paragraph(original, tokenize(original.text), lexicon, config, channel)
     paragraphs = tuple(paragraph for paragraph, _, _ in done)
     review = tuple(item for _, _, items in done for item in items)
