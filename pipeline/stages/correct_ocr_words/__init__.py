@@ -62,7 +62,7 @@ from pipeline.stages.correct_ocr_words.candidates import glued_run
 from pipeline.stages.correct_ocr_words.channel import Channel, learn
 from pipeline.stages.correct_ocr_words.decide import Decision, decide
 from pipeline.stages.correct_ocr_words.mixed import note_or_letter, read_mixed
-from pipeline.stages.correct_ocr_words.real_words import real_word_decisions, without_misreads
+from pipeline.stages.correct_ocr_words.real_words import real_word_decisions, real_word_readings, without_misreads
 from pipeline.stages.correct_ocr_words.tokens import GLUED, Token, TokenizedBook, tokenize
 from pipeline.stages.correct_ocr_words.vocabulary import Lexicon, book_words, build_lexicon, is_unknown
 
@@ -112,7 +112,8 @@ def apply_scannos(paragraph: Paragraph, config: Config) -> tuple[Paragraph, list
 def _foreign(strange: list[bool], index: int, names: list[Token] | None = None) -> bool:
     """Unknown words next to each other are a foreign phrase ("silno vinovat",
     "o Lenine") or scanner junk, not a misread of English: leave them be.
-    ``strange`` marks the unknown tokens that are not plainly English glued or misread.
+    ``strange`` marks the unknown tokens that are not plainly English glued or misread
+    (a confident confusion, or a misread of rules/real_word_confusions.tsv: "cf").
     With ``names`` (the tokens, given for a confident misread), a capitalised word
     inside a sentence is a name, no sign of a foreign phrase ("Makharadze ancl others")."""
     near = range(max(0, index - NEIGHBOURS), min(len(strange), index + NEIGHBOURS + 1))
@@ -157,8 +158,9 @@ def correct_paragraph(
     decided = {d.start for d in real}
     unknown = [u and i not in joined and t.start not in decided for i, (t, u) in enumerate(zip(tokens, unknown))]
     found = {i: decide(token, paragraph.text, lexicon, config, nearby, channel) for i, token in enumerate(tokens) if unknown[i]}
+    misread_words = real_word_readings(config)  # "cf" for "of": English misread, not foreign
     strange = [
-        u and not (GLUED.match(t.core) or glued_run(t.core.lower(), lexicon) or _misread(found.get(i)))
+        u and not (GLUED.match(t.core) or glued_run(t.core.lower(), lexicon) or _misread(found.get(i)) or t.core.lower() in misread_words)
         for i, (t, u) in enumerate(zip(tokens, unknown))
     ]
     decisions = sorted(
