@@ -81,6 +81,22 @@ def test_correct_ocr_words_reads_a_digit_the_scan_reads_for_a_letter(monkeypatch
     assert "year5" not in {c.before for c in run(scan)[1]}
 
 
+def test_correct_ocr_words_learns_a_confusion_the_list_lacks(monkeypatch):
+    """rules/ocr_confusions.tsv has no "o" read for "a"; a scan that makes it in every
+    fourth long word with an "a" teaches it through the first pass's SymSpell edits."""
+    scan = scanned_letter(lambda word: word.replace("a", "o", 1) if len(word) > 4 else word, "a")
+    assert ("o", "a") not in load_config().ocr_confusions
+    book, changes = run(scan)
+    fixed = {c.before: c for c in changes}
+    for before, after in (("derivotive", "derivative"), ("disormament,", "disarmament,"), ("conciliotion", "conciliation")):
+        assert fixed[before].after == after
+        assert "'o'→'a' seen" in fixed[before].evidence
+    monkeypatch.setattr(channel, "LEARN_MIN", 10**9)
+    prior_book, prior_changes = run(scan)
+    assert "derivotive" not in {c.before for c in prior_changes}
+    assert len(book.review) < len(prior_book.review)
+
+
 def test_correct_ocr_words_stats_name_the_books_confusions():
     """clean/.../stats.json lists the confusions the real book showed and how often."""
     stats = json.loads((PROJECT / "clean" / "lenins-fight-against-stalinism" / "stats.json").read_text(encoding="utf-8"))

@@ -165,8 +165,15 @@ class Lexicon:
         )
 
     def name(self, word: str) -> bool:
-        """A word the book only ever prints with a capital: "Ordzhonikidze", "Gosplan"."""
-        return word in self.capitalised and word not in self.lowercase
+        """A word the book only ever prints with a capital: "Ordzhonikidze", "Gosplan";
+        an English word only if the book prints it so twice ("Party"), since one
+        "Great Britain" makes no name of "great".
+
+        >>> lex = build_lexicon(Counter({"Great": 1, "Gosplan": 1, "Party": 2}), Counter(), Config())
+        >>> lex.name("great"), lex.name("gosplan"), lex.name("party")
+        (False, True, True)
+        """
+        return word in self.capitalised and word not in self.lowercase and (self.book[word] >= 2 or word not in self.english)
 
     def target(self, word: str) -> bool:
         """A word a correction may produce: English, the book's (twice) or rules/lexicon.txt's,
