@@ -26,7 +26,9 @@ What becomes what, in this order, in each paragraph:
    counts). "Keep the token" competes too, as an unknown but valid word.
    The winner is written only with a share of at least ``ACCEPT``; rule
    ``confusion``, ``edit`` or ``split`` says which kind of candidate it was.
-   A closer call goes on the review list and the text stays as it is.
+   A closer call goes on the review list and the text stays as it is;
+   a second pass decides those again with the confusions the first pass's
+   corrections show this book makes ("u" read for "n" fifty times: channel.py).
 
 Names are protected: a capitalised token inside a sentence changes by one
 misread at most, into a word the book prints capitalised elsewhere
@@ -38,7 +40,9 @@ record spans whole white-space tokens ("proceeeded." -> "proceeded.").
 
 The package: tokens.py reads the words, vocabulary.py knows them,
 candidates.py proposes and scores readings, decide.py picks one,
-broken_words.py joins words split by a space; this module runs the stage.
+broken_words.py joins words split by a space, mixed.py reads tokens with
+digits and symbols, channel.py learns what each OCR confusion costs in this
+book (a second pass decides again with it); this module runs the stage.
 
 >>> from pipeline.config import Config
 >>> from pipeline.model import Book, Paragraph
