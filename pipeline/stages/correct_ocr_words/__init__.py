@@ -62,20 +62,17 @@ import regex
 from pipeline.config import Config
 from pipeline.model import Book, Change, Paragraph, ReviewItem, change_in
 from pipeline.stages.correct_ocr_words.broken_words import split_words
-from pipeline.stages.correct_ocr_words.candidates import glued_run
 from pipeline.stages.correct_ocr_words.channel import Channel, learn
-from pipeline.stages.correct_ocr_words.decide import Decision, decide
+from pipeline.stages.correct_ocr_words.foreign import word_decisions
 from pipeline.stages.correct_ocr_words.mixed import note_or_letter, read_mixed
-from pipeline.stages.correct_ocr_words.real_words import real_word_decisions, real_word_readings, without_misreads
-from pipeline.stages.correct_ocr_words.tokens import GLUED, Token, TokenizedBook, tokenize
+from pipeline.stages.correct_ocr_words.real_words import real_word_decisions, without_misreads
+from pipeline.stages.correct_ocr_words.tokens import Token, TokenizedBook, tokenize
 from pipeline.stages.correct_ocr_words.vocabulary import Lexicon, book_words, build_lexicon, is_unknown
 
 STAGE = "correct_ocr_words"
 
 CONTEXT = 30
 """Characters of context on each side of a review item's token."""
-NEIGHBOURS = 2
-"""How many tokens on each side are looked at for other unknown words."""
 
 _TOKEN_HEAD = regex.compile(r"\S*\Z")
 _TOKEN_TAIL = regex.compile(r"\S*")
@@ -113,28 +110,6 @@ def apply_scannos(paragraph: Paragraph, config: Config) -> tuple[Paragraph, list
     return paragraph, changes
 
 
-def _foreign(strange: list[bool], index: int, names: list[Token] | None = None) -> bool:
-    """Unknown words next to each other are a foreign phrase ("silno vinovat",
-    "o Lenine") or scanner junk, not a misread of English: leave them be.
-    ``strange`` marks the unknown tokens that are not plainly English glued or misread
-    (a confident confusion, or a misread of rules/real_word_confusions.tsv: "cf").
-    With ``names`` (the tokens, given for a confident misread), a capitalised word
-    inside a sentence is a name, no sign of a foreign phrase ("Makharadze ancl others")."""
-    near = range(max(0, index - NEIGHBOURS), min(len(strange), index + NEIGHBOURS + 1))
-    return any(strange[i] and not (names and _name(names[i])) for i in near if i != index)
-
-
-def _name(token: Token) -> bool:
-    """A capitalised word inside a sentence, the rest in lower case ("Makharadze"; not "AZO")."""
-    return token.core[:1].isupper() and token.core[1:].islower() and not token.initial
-
-
-def _misread(decision: Decision | None) -> bool:
-    """An unknown token that one or two OCR confusions confidently make a word ("tlie",
-    "ancl"): a misread of English, so no sign of a foreign phrase beside it."""
-    return decision is not None and decision.rule == "confusion" and decision.after is not None
-
-
 def _inside(start: int, spans: list[tuple[int, int]]) -> bool:
     return any(a <= start < b for a, b in spans)
 
@@ -161,18 +136,8 @@ def correct_paragraph(
     real = real_word_decisions(tokens, lexicon, config, free)
     decided = {d.start for d in real}
     unknown = [u and i not in joined and t.start not in decided for i, (t, u) in enumerate(zip(tokens, unknown))]
-    found = {i: decide(token, paragraph.text, lexicon, config, nearby, channel) for i, token in enumerate(tokens) if unknown[i]}
-    misread_words = real_word_readings(config)  # "cf" for "of": English misread, not foreign
-    strange = [
-        u and not (GLUED.match(t.core) or glued_run(t.core.lower(), lexicon) or _misread(found.get(i)) or t.core.lower() in misread_words)
-        for i, (t, u) in enumerate(zip(tokens, unknown))
-    ]
     decisions = sorted(
-        [
-            decision
-            for i, decision in found.items()
-            if decision and (GLUED.match(tokens[i].core) or not _foreign(strange, i, tokens if _misread(decision) else None))
-        ]
+        word_decisions(tokens, unknown, paragraph.text, lexicon, config, nearby, channel)
         + list(joins.values())
         + mixed
         + real,
