@@ -28,6 +28,8 @@ between sentences beyond the truth's. Note marks are not generated (a
 synthetic book has no notes section to link them to).
 
 Run: PYTHONPATH=. .venv/bin/python bench/bench_synthetic.py [--seeds 1 2 3 4 5]
+(``--missed`` lists every word error the pipeline left and every correct word it
+broke, truth -> input -> output; ``--pipeline-only`` runs the pipeline alone, quickly).
 """
 
 from __future__ import annotations
@@ -181,6 +183,22 @@ def evaluate(truth: Truth, text: str) -> dict:
     return out
 
 
+def missed_words(truth: Truth, raw: dict, right: list[bool], match: dict, hyp: list[str], broken: list[int]) -> list[tuple[str, str, str, str]]:
+    """(class, truth word, input word, output word) of each word error left and each correct word broken."""
+
+    def seen(counts_match: dict, words: list[str], i: int) -> str:
+        j = counts_match[i]
+        return words[j] if j is not None else "(dropped)"
+
+    found = []
+    for i, tags in enumerate(truth.tags):
+        for tag in sorted(tags & set(WORD_CLASSES)):
+            if not right[i]:
+                found.append((tag, truth.words[i], seen(raw["_match"], raw["_hyp"], i), seen(match, hyp, i)))
+    found += [("broken", truth.words[i], seen(raw["_match"], raw["_hyp"], i), seen(match, hyp, i)) for i in broken]
+    return found
+
+
 def run_pipeline(path: Path, config) -> tuple[str, float]:
     start = time.perf_counter()
     result = run_stages(read_book(path), config)
@@ -200,6 +218,7 @@ class Suite:
         self.broken: dict[str, Counter] = {}
         self.before: Counter = Counter()
         self.per_seed: list[list] = []
+        self.missed: list[tuple[str, str, str, str]] = []  # (class, truth, input, output) of the first system
 
     def run(self, paragraphs, seeds, noise, configs, sym, tmp: Path) -> None:
         for seed in seeds:
@@ -212,18 +231,21 @@ class Suite:
             for key in ("words", "chars", "word_errors", "char_errors", "exact_word_errors", "quote:left", "speck_letter:left"):
                 self.before[key] += raw[key]
             outputs: dict[str, tuple[str, float]] = {name: run_pipeline(path, config) for name, config in configs.items()}
-            start = time.perf_counter()
-            regex_out = regex_peer(book.text)
-            regex_time = time.perf_counter() - start
-            outputs["regex peer"] = ("\n\n".join(p.text for p in regex_out), regex_time)
-            start = time.perf_counter()
-            sym_out = symspell_peer(regex_out, sym)
-            outputs["regex + symspell"] = ("\n\n".join(p.text for p in sym_out), regex_time + time.perf_counter() - start)
+            if sym is not None:
+                start = time.perf_counter()
+                regex_out = regex_peer(book.text)
+                regex_time = time.perf_counter() - start
+                outputs["regex peer"] = ("\n\n".join(p.text for p in regex_out), regex_time)
+                start = time.perf_counter()
+                sym_out = symspell_peer(regex_out, sym)
+                outputs["regex + symspell"] = ("\n\n".join(p.text for p in sym_out), regex_time + time.perf_counter() - start)
             row = [seed, book.book_title, len(book.furniture), len(book.breaks), len(truth.words), f"{pooled(raw)[0]:.2%}"]
             for name, (text, seconds) in outputs.items():
                 counts = evaluate(truth, text)
                 right, match, hyp = counts.pop("_right"), counts.pop("_match"), counts.pop("_hyp")
                 broken = [i for i in range(len(right)) if raw["_right"][i] and not right[i]]
+                if name == next(iter(configs)):
+                    self.missed += missed_words(truth, raw, right, match, hyp, broken)
                 counts["broken"], counts["was_right"] = len(broken), sum(raw["_right"])
                 examples = self.broken.setdefault(name, Counter())
                 examples.update((truth.words[i], hyp[match[i]] if match[i] is not None else "(dropped)") for i in broken)
@@ -288,6 +310,15 @@ class Suite:
             print(f"- broken by {name} (commonest): {listed}")
 
 
+    def report_missed(self) -> None:
+        """Every word error the first system left, and every correct word it broke, by class."""
+        for kind in [*WORD_CLASSES, "broken"]:
+            rows = sorted(Counter((t, i, o) for k, t, i, o in self.missed if k == kind).items(), key=lambda r: (-r[1], r[0]))
+            if rows:
+                print(f"\n{kind}: truth -> input -> output (×count)")
+                for (t, i, o), k in rows:
+                    print(f"  {t} -> {i} -> {o}" + (f" ×{k}" if k > 1 else ""))
+
     def report_classes(self, name: str) -> None:
         """Per word error class for one system: injected, fixed, missed; and correct words broken."""
         t = self.totals[name]
@@ -304,17 +335,19 @@ class Suite:
         print(f"correct words broken: {t['broken']} of {t['was_right']}")
 
 
-def main(seeds: tuple[int, ...], levels: list[str]) -> None:
+def main(seeds: tuple[int, ...], levels: list[str], missed: bool = False, only_pipeline: bool = False) -> None:
     paragraphs = archive_paragraphs(ARCHIVE)
     with temporary_folder() as tmp_name:
         tmp = Path(tmp_name)
         configs = {"pipeline": generic_config(tmp / "generic"), "pipeline, bare rules": generic_config(tmp / "bare", lexicon=False)}
+        if only_pipeline:
+            del configs["pipeline, bare rules"]
         warm = degrade(paragraphs[:40], seed=0)
         (tmp / "warm.txt").write_text(warm.text, encoding="utf-8")
         for config in configs.values():
             run_pipeline(tmp / "warm.txt", config)  # first-use loads (spelling index) out of the timings
         start = time.perf_counter()
-        sym = load_symspell()
+        sym = None if only_pipeline else load_symspell()
         load_time = time.perf_counter() - start
         print(f"synthetic suite: {len(seeds)} books per noise level from raw/archive ({len(paragraphs)} paragraphs, "
               f"chapters shuffled), seeds {', '.join(map(str, seeds))}; rates pooled over the books, case ignored "
@@ -324,11 +357,15 @@ def main(seeds: tuple[int, ...], levels: list[str]) -> None:
             suite.run(paragraphs, seeds, LEVELS[level], configs, sym, tmp)
             print(f"\n## {level}: {LEVELS[level]}\n")
             suite.report(load_time)
+            if missed:
+                suite.report_missed()
 
 
 if __name__ == "__main__":
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--seeds", type=int, nargs="+", default=list(SEEDS))
     parser.add_argument("--level", choices=list(LEVELS), action="append", help="noise level (repeatable); default: all")
+    parser.add_argument("--missed", action="store_true", help="list every word error the pipeline left and every word it broke")
+    parser.add_argument("--pipeline-only", action="store_true", help="the pipeline alone: no 'bare rules' run, no peers (quicker)")
     args = parser.parse_args()
-    main(tuple(args.seeds), args.level or list(LEVELS))
+    main(tuple(args.seeds), args.level or list(LEVELS), args.missed, args.pipeline_only)

@@ -172,6 +172,18 @@ def test_correct_ocr_words_corrects_nonword(text, expected, rule, config):
 
 @pytest.mark.parametrize(
     "text, expected",
+    [  # sentences of the book with two misreads side by side, or one beside a name: no foreign phrase
+        ("On the one hand, tlie Workers’ ancl Peasants’ Inspection will thus", "On the one hand, the Workers’ and Peasants’ Inspection will thus"),
+        ("to the whole International, and to the hundreds of rnillions cf the peoples of Asia", "to the whole International, and to the hundreds of millions of the peoples of Asia"),
+        ("Lenin dictated a brief note to Mdivani, Makharadze, ancl the other Georgian oppositionists", "Lenin dictated a brief note to Mdivani, Makharadze, and the other Georgian oppositionists"),
+    ],
+)
+def test_correct_ocr_words_corrects_misreads_side_by_side(text, expected, config):
+    assert run(text, config)[0] == expected
+
+
+@pytest.mark.parametrize(
+    "text, expected",
     [
         ("oppositional core, founded.in 1938 and today", "oppositional core, founded in 1938 and today"),
         ("on a real and nota fictitious basis", "on a real and not a fictitious basis"),
@@ -271,6 +283,7 @@ def test_correct_ocr_words_reads_mixed_token(text, expected, rule, config):
         "the essence of speech1 and SE1 or 8LL",
         "the Party of McIntyre and MacLean",
         "a reply 1n 1922 to the letter",
+        "a loan of $5 and 10$ to pre-1917 Russia (1n, 5n)",
     ],
 )
 def test_correct_ocr_words_leaves_numbers_and_marks(text, config):
@@ -319,6 +332,7 @@ def test_correct_ocr_words_keeps_real_word_that_fits(text, config):
         "the first anticapi- talist revolution",  # a line-end fragment: join_hyphenated_words decides
         "the arid lands of Central Asia",  # a real word: only a context rule may change it
         "The Russian is stronger: silno vinovat (strongly to blame).",  # a foreign phrase
+        "the slogan of the lutte contre bureaucratie et le parti was",  # a foreign phrase, one word near English
         "the semianarchist and prebourgeois weightily hurriedness",  # derived forms
         "See https://archive.org/details/leninsfightagain0000leni now",
     ],

@@ -4,7 +4,7 @@
 - ``paragraphs.jsonl``: each paragraph with its printed pages and raw lines (for citing);
 - ``changes.jsonl``: every change, in stage order (the answer to "why does this differ from the scan?");
 - ``review.tsv``: what a stage would not decide alone, left unchanged in the text;
-- ``stats.json``: counts per stage and rule, the page sequence, warnings;
+- ``stats.json``: counts per stage and rule, the OCR confusions the book showed, the page sequence, warnings;
 - ``NN-slug.md``: one file per document, YAML front matter and its paragraphs and footnotes;
 - ``book.tei.xml``: the edition as TEI P5 (:mod:`pipeline.edition.tei`);
 - ``index.json``, ``index.md``: the book's index read as entries (:mod:`pipeline.edition.index`);
@@ -38,6 +38,7 @@ from pipeline.edition.tei import render_tei
 from pipeline.edition.markdown import body_paragraphs, document_file, document_meta, render_book, render_document
 from pipeline.model import Book, Change, ReviewItem
 from pipeline.stages import Result
+from pipeline.stages.correct_ocr_words.channel import shown
 from pipeline.verification import Verification, to_html, to_json, to_markdown
 
 _LOWER_START = regex.compile(r"^[^\p{L}\p{N}]*\p{Ll}")
@@ -137,6 +138,7 @@ def stats(result: Result) -> dict:
         "raw_lines": result.raw_lines,
         "changes": len(changes),
         "changes_by_rule": dict(sorted(per_rule.items())),
+        "ocr_confusions_seen": shown(changes),
         "pages": {
             "first": pages[0].number if pages else None,
             "last": pages[-1].number if pages else None,

@@ -26,7 +26,9 @@ What becomes what, in this order, in each paragraph:
    counts). "Keep the token" competes too, as an unknown but valid word.
    The winner is written only with a share of at least ``ACCEPT``; rule
    ``confusion``, ``edit`` or ``split`` says which kind of candidate it was.
-   A closer call goes on the review list and the text stays as it is.
+   A closer call goes on the review list and the text stays as it is;
+   a second pass decides those again with the confusions the first pass's
+   corrections show this book makes ("u" read for "n" fifty times: channel.py).
 
 Names are protected: a capitalised token inside a sentence changes by one
 misread at most, into a word the book prints capitalised elsewhere
@@ -38,7 +40,9 @@ record spans whole white-space tokens ("proceeeded." -> "proceeded.").
 
 The package: tokens.py reads the words, vocabulary.py knows them,
 candidates.py proposes and scores readings, decide.py picks one,
-broken_words.py joins words split by a space; this module runs the stage.
+broken_words.py joins words split by a space, mixed.py reads tokens with
+digits and symbols, channel.py learns what each OCR confusion costs in this
+book (a second pass decides again with it); this module runs the stage.
 
 >>> from pipeline.config import Config
 >>> from pipeline.model import Book, Paragraph
@@ -58,19 +62,17 @@ import regex
 from pipeline.config import Config
 from pipeline.model import Book, Change, Paragraph, ReviewItem, change_in
 from pipeline.stages.correct_ocr_words.broken_words import split_words
-from pipeline.stages.correct_ocr_words.candidates import glued_run
-from pipeline.stages.correct_ocr_words.decide import decide
-from pipeline.stages.correct_ocr_words.mixed import read_mixed
+from pipeline.stages.correct_ocr_words.channel import Channel, learn
+from pipeline.stages.correct_ocr_words.foreign import word_decisions
+from pipeline.stages.correct_ocr_words.mixed import note_or_letter, read_mixed
 from pipeline.stages.correct_ocr_words.real_words import real_word_decisions, without_misreads
-from pipeline.stages.correct_ocr_words.tokens import GLUED, Token, TokenizedBook, tokenize
+from pipeline.stages.correct_ocr_words.tokens import Token, TokenizedBook, tokenize
 from pipeline.stages.correct_ocr_words.vocabulary import Lexicon, book_words, build_lexicon, is_unknown
 
 STAGE = "correct_ocr_words"
 
 CONTEXT = 30
 """Characters of context on each side of a review item's token."""
-NEIGHBOURS = 2
-"""How many tokens on each side are looked at for other unknown words."""
 
 _TOKEN_HEAD = regex.compile(r"\S*\Z")
 _TOKEN_TAIL = regex.compile(r"\S*")
@@ -108,30 +110,23 @@ def apply_scannos(paragraph: Paragraph, config: Config) -> tuple[Paragraph, list
     return paragraph, changes
 
 
-def _foreign(strange: list[bool], index: int) -> bool:
-    """Unknown words next to each other are a foreign phrase ("silno vinovat",
-    "o Lenine") or scanner junk, not a misread of English: leave them be.
-    ``strange`` marks the unknown tokens that are not plainly English glued."""
-    near = range(max(0, index - NEIGHBOURS), min(len(strange), index + NEIGHBOURS + 1))
-    return any(strange[i] for i in near if i != index)
-
-
 def _inside(start: int, spans: list[tuple[int, int]]) -> bool:
     return any(a <= start < b for a, b in spans)
 
 
 def correct_paragraph(
-    paragraph: Paragraph, tokens: list[Token], lexicon: Lexicon, config: Config
+    paragraph: Paragraph, tokens: list[Token], lexicon: Lexicon, config: Config, channel: Channel | None = None
 ) -> tuple[Paragraph, list[Change], list[ReviewItem]]:
     """Scanno rules, then word by word from left to right; offsets shift as the text changes.
 
     ``tokens`` are the paragraph's as it comes in; they are read again only if
-    a scanno rule changed the text.
+    a scanno rule changed the text. ``channel`` prices the OCR confusions
+    (channel.py; by default the prior of rules/ocr_confusions.tsv).
     """
     paragraph, changes = apply_scannos(paragraph, config)
     if changes:
         tokens = tokenize(paragraph.text)
-    mixed = read_mixed(paragraph.text, lexicon, config)
+    mixed = read_mixed(paragraph.text, lexicon, config, channel)
     spans = [(d.start, d.end) for d in mixed]
     unknown = [is_unknown(t, lexicon) and not (spans and _inside(t.start, spans)) for t in tokens]
     nearby = frozenset(t.core.lower() for t, u in zip(tokens, unknown) if not u)
@@ -141,15 +136,8 @@ def correct_paragraph(
     real = real_word_decisions(tokens, lexicon, config, free)
     decided = {d.start for d in real}
     unknown = [u and i not in joined and t.start not in decided for i, (t, u) in enumerate(zip(tokens, unknown))]
-    strange = [u and not (GLUED.match(t.core) or glued_run(t.core.lower(), lexicon)) for t, u in zip(tokens, unknown)]
     decisions = sorted(
-        [
-            decision
-            for i, token in enumerate(tokens)
-            if unknown[i] and (GLUED.match(token.core) or not _foreign(strange, i))
-            for decision in [decide(token, paragraph.text, lexicon, config, nearby)]
-            if decision
-        ]
+        word_decisions(tokens, unknown, paragraph.text, lexicon, config, nearby, channel)
         + list(joins.values())
         + mixed
         + real,
@@ -169,14 +157,23 @@ def correct_paragraph(
 
 
 def correct_ocr_words(book: Book, config: Config) -> tuple[Book, list[Change]]:
-    """Correct the book's paragraphs; uncertain tokens go to ``book.review`` unchanged."""
+    """Correct the book's paragraphs; uncertain tokens go to ``book.review`` unchanged.
+
+    Two passes: the first with the prior confusions, the second, on the
+    paragraphs where the first listed a token for review or left a word ending
+    in a digit the book often reads for a letter ("day5"), with the confusions
+    the first pass's corrections show this book makes (channel.py).
+    """
     tokenized = TokenizedBook([paragraph.text for paragraph in book.paragraphs])
     lexicon = build_lexicon(*book_words(tokenized), config)
     lexicon = without_misreads(tokenized, lexicon, config)
-    paragraphs, changes, review = [], [], []
-    for paragraph, tokens in zip(book.paragraphs, tokenized):
-        paragraph, paragraph_changes, paragraph_review = correct_paragraph(paragraph, tokens, lexicon, config)
-        paragraphs.append(paragraph)
-        changes.extend(paragraph_changes)
-        review.extend(paragraph_review)
-    return book.evolve(paragraphs=tuple(paragraphs), review=book.review + tuple(review)), changes
+    done = [correct_paragraph(paragraph, tokens, lexicon, config) for paragraph, tokens in zip(book.paragraphs, tokenized)]
+    channel = learn((c for _, changes, _ in done for c in changes), lexicon.book_total, config.ocr_confusions)
+    if channel.gains:
+        for n, (_, _, review) in enumerate(done):
+            original = book.paragraphs[n]
+            if review or note_or_letter(original.text, channel):
+                done[n] = correct_paragraph(original, tokenize(original.text), lexicon, config, channel)
+    paragraphs = tuple(paragraph for paragraph, _, _ in done)
+    review = tuple(item for _, _, items in done for item in items)
+    return book.evolve(paragraphs=paragraphs, review=book.review + review), [c for _, changes, _ in done for c in changes]

@@ -16,12 +16,11 @@ from symspellpy import Verbosity
 
 from pipeline.config import Config
 from pipeline.spelling import english_symspell
-from pipeline.stages.correct_ocr_words.misreads import confusion_readings
+from pipeline.stages.correct_ocr_words.channel import CONFUSION_COST, Channel
+from pipeline.stages.correct_ocr_words.misreads import Confusion, confusion_readings
 from pipeline.stages.correct_ocr_words.tokens import Token
 from pipeline.stages.correct_ocr_words.vocabulary import CAMEL, FUNCTION_MIN_COUNT, MAX_EDITS, SPLIT_MIN_COUNT, VOWEL, Lexicon
 
-CONFUSION_COST = 0.1
-"""Likelihood factor of one OCR confusion ("rn" for "m"): the commonest misreads."""
 EDIT_COST = 0.01
 """Likelihood factor of any other one-character edit."""
 SPLIT_COST = 0.1
@@ -46,6 +45,8 @@ class Candidate:
     edits: int = 0
     score: float = 0.0
     why: str = ""
+    path: tuple[Confusion, ...] = ()
+    """The OCR confusions undone, which the book's channel prices (channel.py)."""
 
 
 def _with_case(word: str, model: str) -> str:
@@ -57,25 +58,25 @@ def _with_case(word: str, model: str) -> str:
     return word
 
 
-def candidates(token: Token, core: str, lexicon: Lexicon, config: Config) -> list[Candidate]:
+def candidates(token: Token, core: str, lexicon: Lexicon, channel: Channel) -> list[Candidate]:
     """Candidate readings of an unknown ``core``, before scoring, each at its cheapest."""
     found: dict[str, Candidate] = {}
 
     def add(candidate: Candidate) -> None:
         key = candidate.text
         old = found.get(key)
-        if old is None or _channel(candidate) > _channel(old):
+        if old is None or likelihood(candidate, channel) > likelihood(old, channel):
             found[key] = candidate
 
     indexes = (english_symspell(), lexicon.extra)
-    for text, count in confusion_readings(core, config.ocr_confusions).items():
+    for text, path in confusion_readings(core, channel.confusions).items():
         if lexicon.target(text.lower()):
-            add(Candidate(_case_of_target(text, lexicon), "confusion", confusions=count))
-        elif count == 1:  # a confusion and one more slip: "Tommorow" -> "Tomorow" -> "Tomorrow"
+            add(Candidate(_case_of_target(text, lexicon), "confusion", confusions=len(path), path=path))
+        elif len(path) == 1:  # a confusion and one more slip: "Tommorow" -> "Tomorow" -> "Tomorrow"
             for index in indexes:
                 for suggestion in index.lookup(text.lower(), Verbosity.ALL, 1):
                     if lexicon.target(suggestion.term):
-                        add(Candidate(_case_of_target(_with_case(suggestion.term, core), lexicon), "confusion", 1, 1))
+                        add(Candidate(_case_of_target(_with_case(suggestion.term, core), lexicon), "confusion", 1, 1, path=path))
     word = core.lower()
     for index in indexes:
         for suggestion in index.lookup(word, Verbosity.ALL, MAX_EDITS):
@@ -157,7 +158,9 @@ def allowed(token: Token, candidate: Candidate, lexicon: Lexicon) -> bool:
     A capitalised word inside a sentence is probably a name: it may change by
     one misread only, into a word the book prints capitalised and uses twice
     or finds in English ("Progess" -> "Progress", "Ordzhonikdze" ->
-    "Ordzhonikidze"; not "Krassin" -> "Krasin", both printed once). Short
+    "Ordzhonikidze"; not "Krassin" -> "Krasin", both printed once), or by one
+    OCR confusion into an English word that is common or that the book uses
+    ("Cornmissars" -> "Commissars"). Short
     tokens have too many neighbours: they change through confusions only
     ("mc" -> "me").
     """
@@ -165,6 +168,8 @@ def allowed(token: Token, candidate: Candidate, lexicon: Lexicon) -> bool:
         return candidate.kind == "confusion" and candidate.edits == 0
     if token.core[:1].isupper() and not token.initial:
         word = candidate.text.lower()
+        if candidate.kind == "confusion" and candidate.confusions == 1 and not candidate.edits:
+            return word in lexicon.capitalised or word in lexicon.english and (lexicon.book[word] or lexicon.english[word] >= SPLIT_MIN_COUNT)
         return (
             candidate.kind != "split"
             and candidate.confusions + candidate.edits == 1
@@ -174,11 +179,13 @@ def allowed(token: Token, candidate: Candidate, lexicon: Lexicon) -> bool:
     return True
 
 
-def _channel(candidate: Candidate) -> float:
-    """How likely the scan shows the token if the candidate was printed."""
+def likelihood(candidate: Candidate, channel: Channel) -> float:
+    """How likely the scan shows the token if the candidate was printed: each confusion
+    at the book's cost (channel.py), each other edit at ``EDIT_COST``."""
     if candidate.kind == "split":
         return SPLIT_COST ** candidate.text.count(" ")  # one factor per lost space
-    return CONFUSION_COST**candidate.confusions * EDIT_COST**candidate.edits
+    confusions = math.prod(channel.cost(c) for c in candidate.path) if candidate.path else CONFUSION_COST**candidate.confusions
+    return confusions * EDIT_COST**candidate.edits
 
 
 def odd(core: str) -> bool:
@@ -187,7 +194,7 @@ def odd(core: str) -> bool:
     return bool(_TRIPLED.search(core.lower()) or _NOT_LETTER.search(core) or not VOWEL.search(core) or CAMEL.search(core))
 
 
-def score(token: Token, candidate: Candidate, lexicon: Lexicon, nearby: frozenset[str] = frozenset()) -> Candidate:
+def score(token: Token, candidate: Candidate, lexicon: Lexicon, channel: Channel, nearby: frozenset[str] = frozenset()) -> Candidate:
     """The candidate with its noisy-channel score and a short account of it.
 
     ``nearby`` holds the other words of the paragraph: a word just used is
@@ -199,10 +206,10 @@ def score(token: Token, candidate: Candidate, lexicon: Lexicon, nearby: frozense
     left, right = lexicon.fit(token.prev, words[0]), lexicon.fit(words[-1], token.next)
     capital = candidate.text[:1].isupper()
     case = CASE_CHANGE if capital != token.core[:1].isupper() and capital != token.initial else 1.0
-    value = prior * inner * left * right * _channel(candidate) * case
+    value = prior * inner * left * right * likelihood(candidate, channel) * case
     context = " ".join(
         f"'{a} {b}' ×{lexicon.fit(a, b):.2g}" for a, b in ((token.prev, words[0]), (words[-1], token.next)) if a and b
     )
     if any(w in nearby for w in words):
         context = f"{context} in paragraph".strip()
-    return Candidate(candidate.text, candidate.kind, candidate.confusions, candidate.edits, value, context)
+    return Candidate(candidate.text, candidate.kind, candidate.confusions, candidate.edits, value, context, candidate.path)

@@ -15,6 +15,7 @@ import regex
 from pipeline.config import Config
 from pipeline.lexicon import POSSESSIVE
 from pipeline.stages.correct_ocr_words.candidates import Candidate, allowed, candidates, glued_run, odd, score
+from pipeline.stages.correct_ocr_words.channel import Channel, prior
 from pipeline.stages.correct_ocr_words.tokens import GLUED, Token
 from pipeline.stages.correct_ocr_words.vocabulary import Lexicon, LETTERS
 
@@ -43,18 +44,27 @@ class Decision:
     review: tuple[str, ...] = ()
 
 
-def _describe(candidate: Candidate, share: float) -> str:
+def _describe(candidate: Candidate, share: float, channel: Channel) -> str:
+    learned = channel.describe(candidate.path)
     kinds = {
         "confusion": f"{candidate.confusions} OCR misread(s)" + (f" + {candidate.edits} edit" if candidate.edits else ""),
         "edit": f"{candidate.edits} edit(s)",
         "split": "a lost space" if candidate.text.count(" ") == 1 else f"{candidate.text.count(' ')} lost spaces",
     }
     context = f", {candidate.why}" if candidate.why else ""
-    return f"{kinds[candidate.kind]}{context}, share {share:.2f}"
+    learned = f" ({learned})" if learned else ""
+    return f"{kinds[candidate.kind]}{learned}{context}, share {share:.2f}"
 
 
-def decide(token: Token, text: str, lexicon: Lexicon, config: Config, nearby: frozenset[str] = frozenset()) -> Decision | None:
-    """Correct, review or leave one unknown token (None: leave it, nothing to say)."""
+def decide(
+    token: Token, text: str, lexicon: Lexicon, config: Config, nearby: frozenset[str] = frozenset(), channel: Channel | None = None
+) -> Decision | None:
+    """Correct, review or leave one unknown token (None: leave it, nothing to say).
+
+    ``channel`` prices the OCR confusions: the book's own (channel.py), or by
+    default the prior of rules/ocr_confusions.tsv.
+    """
+    channel = channel or prior(config.ocr_confusions)
     glued = GLUED.match(token.core)
     if glued and (glued[2] in ",;" or lexicon.known(glued[1].lower()) and lexicon.known(glued[3].lower())):
         return _decide_glued(token, glued, lexicon)
@@ -65,10 +75,10 @@ def decide(token: Token, text: str, lexicon: Lexicon, config: Config, nearby: fr
     mark = token.trail[:1] if core == token.core else ""
     found = []
     if mark and mark in "]|!" and _closes_nothing(text, token.start, mark):
-        found = [c for c in candidates(token, core + mark, lexicon, config) if c.kind == "confusion"]
+        found = [c for c in candidates(token, core + mark, lexicon, channel) if c.kind == "confusion"]
         span = (span[0], span[1] + 1) if found else span  # "Contro]": the bracket is the letter
-    found = found or candidates(token, core, lexicon, config)
-    found = [score(token, c, lexicon, nearby) for c in found if allowed(token, c, lexicon)]
+    found = found or candidates(token, core, lexicon, channel)
+    found = [score(token, c, lexicon, channel, nearby) for c in found if allowed(token, c, lexicon)]
     if not found:
         return None
     keep = KEEP_PRIOR * (ODD_TOKEN if odd(text[span[0] : span[1]]) or glued_run(core.lower(), lexicon) else 1.0)
@@ -76,10 +86,10 @@ def decide(token: Token, text: str, lexicon: Lexicon, config: Config, nearby: fr
     ranked = sorted(found, key=lambda c: c.score, reverse=True)
     best, share = ranked[0], ranked[0].score / total
     if share >= ACCEPT:
-        return Decision(*span, best.text, best.kind, _describe(best, share))
+        return Decision(*span, best.text, best.kind, _describe(best, share, channel))
     if share >= REVIEW:
         shown = tuple(c.text for c in ranked[:3] if c.score / total >= 0.05)
-        return Decision(*span, None, "review", f"not sure: {best.text!r} has {_describe(best, share)}", shown)
+        return Decision(*span, None, "review", f"not sure: {best.text!r} has {_describe(best, share, channel)}", shown)
     return None
 
 

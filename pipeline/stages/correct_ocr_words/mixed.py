@@ -13,12 +13,15 @@ acronyms and junk ("SE1", "8LL") all look alike:
   ("0" -> "o", "1" -> "l", "$" -> "s", "ı" -> "i"); at most ``MAX_ODD`` of
   them, and no more than the token has letters;
 - a short token that opens with a digit ("1n") is read only before a word,
-  after a word or a sentence end, so a reference in a list ("Stalin, 1n, 5n")
-  stays; one that opens with two
-  digits is a number;
+  and after a word, a sentence end, a comma or a bracket ("first, 0f the",
+  "(0n the contrary", "truce) 6y merely"), so a reference in a list ("Stalin, 1n, 5n")
+  stays; one that opens with two digits is a number;
 - digits after a word ("speech1", "he1") are a note mark, left for a later
   stage, unless the reading is the commoner word ("genera1" -> "general");
-- a reading must be a word a correction may write (``Lexicon.target``).
+- a reading must be a word a correction may write (``Lexicon.target``), except
+  where the only odd characters are ones no English word holds (``SURE``: the
+  dotless "ı", a "$" between letters) and they have one reading:
+  "Kıevsky" -> "Kievsky", "V$emirnaya" -> "Vsemirnaya".
 
 Readings compete in the noisy-channel manner of decide.py (the word's prior,
 how well it fits its neighbours); the winner is written at a share of
@@ -30,12 +33,14 @@ capitalised only at a sentence start ("1n the" -> "in the", ". 1n" -> ". In").
 from __future__ import annotations
 
 import itertools
+import math
 from functools import cache
 from typing import Iterator
 
 import regex
 
 from pipeline.config import Config
+from pipeline.stages.correct_ocr_words.channel import Channel, prior
 from pipeline.stages.correct_ocr_words.decide import ACCEPT, KEEP_PRIOR, ODD_TOKEN, REVIEW, Decision
 from pipeline.stages.correct_ocr_words.tokens import HYPHEN_MARKS
 from pipeline.stages.correct_ocr_words.vocabulary import Lexicon
@@ -49,15 +54,18 @@ MAX_READINGS = 64
 TRAILING_MARKS = "!|]"
 """Marks that end a token as punctuation ("history!") or as a misread "l" whose bracket
 must be checked ("Contro]", decide.py): never read here at a token's end."""
+SURE = "ı$"
+"""Odd characters no English word holds: read even where the reading is no known word (a name)."""
 INNER_CAPITALS = "IL"
 """Capitals OCR reads inside a lower-case word for "i" or "l": "PrInted", "UnIon"."""
 
 _INNER_CAPITAL = regex.compile(r"^\p{Lu}?\p{Ll}+[" + INNER_CAPITALS + r"]\p{Ll}+$")
 _NUMBER = regex.compile(r"^\d\d|^\d+(?:st|nd|rd|th|s|d)$")  # "1920s", "2nd", "149n"
 _TRAILING_DIGITS = regex.compile(r"[1-9]\d*$")  # a note number; "int0" is no note
-_CLOSE = regex.compile(r"[\s”’\"')\].,;:?]|$")
-_SENTENCE_END = regex.compile(r"(?:^|[.!?][”’\"')]*)\s*\Z")
+_CLOSE = regex.compile(r"[\s”’\"')\].,;:?]|\[\d|$")  # "f0rce[2]": a note mark after the word
+_SENTENCE_END = regex.compile(r"(?:^|[.!?][”’\"')]*)\s*[(\[“‘\"]?\Z")  # "(1n brackets" opening a sentence: "(In"
 _PREV_WORD = regex.compile(r"(?<![\p{L}\p{N}.,;:!?)\]])(\p{L}+)[”’\"']?[ ]\Z")
+_PROSE_BEFORE = regex.compile(r"(?:\p{L}[”’\"']?[,;:][ ]|\p{L}[)\]][ ]|[(\[“‘])\Z")  # "first, 0f the", "(0n the contrary", "truce) 6y"
 _NEXT_WORD = regex.compile(r"[ ](\p{L}+)(?![\p{L}\p{N}])")
 
 
@@ -90,7 +98,7 @@ def _patterns(odd: str) -> tuple[regex.Pattern, regex.Pattern, regex.Pattern]:
     return (
         regex.compile(rf"[{chars}]|(?<=\p{{Ll}})[{INNER_CAPITALS}]"),
         regex.compile(rf"(?r)[\p{{L}}{chars}]*"),
-        regex.compile(rf"(?<![^\s(\[“‘\"'])[\p{{L}}{chars}]+"),
+        regex.compile(rf"(?<![^\s(\[“‘\"'-])[\p{{L}}{chars}]+"),
     )
 
 
@@ -139,16 +147,29 @@ def _readable(run: str, odd: dict[str, tuple[str, ...]], lexicon: Lexicon) -> bo
     return True
 
 
-def _note_mark(run: str, reading: str, lexicon: Lexicon) -> bool:
+def _note_mark(run: str, reading: str, lexicon: Lexicon, channel: Channel) -> bool:
     """Digits after a known word ("speech1") are a note mark, unless the reading is a
-    commoner word than the one before the digits ("genera1": "general"); "i5" is "is"."""
+    commoner word than the one before the digits ("genera1": "general"); "i5" is "is".
+    A digit this book often reads for a letter (channel.py) counts that many times
+    over: in a scan that read "s" as "5" a dozen times, "day5" is "days"."""
     digits = _TRAILING_DIGITS.search(run)
     word = run[: digits.start()].lower() if digits else ""
-    return len(word) >= 2 and lexicon.known(word) and lexicon.english.get(reading, 0) <= lexicon.english.get(word, 0)
+    if not (len(word) >= 2 and lexicon.known(word)):
+        return False
+    gain = channel.gain((digits.group(), reading[digits.start() :])) if len(digits.group()) == 1 else 1.0
+    return lexicon.english.get(reading, 0) * gain <= lexicon.english.get(word, 0)
 
 
-def read_mixed(text: str, lexicon: Lexicon, config: Config) -> list[Decision]:
-    """Decisions for the mixed tokens of a paragraph's text, left to right.
+def note_or_letter(text: str, channel: Channel) -> bool:
+    """Whether ``text`` has a word ending in a digit this book often reads for a letter:
+    a paragraph :func:`read_mixed` may read otherwise with the book's channel."""
+    digits = "".join(seen for seen, _ in channel.gains if len(seen) == 1 and seen.isdigit())
+    return bool(digits) and bool(regex.search(rf"\p{{L}}[{digits}](?!\p{{N}})", text))
+
+
+def read_mixed(text: str, lexicon: Lexicon, config: Config, channel: Channel | None = None) -> list[Decision]:
+    """Decisions for the mixed tokens of a paragraph's text, left to right; ``channel``
+    is the book's (channel.py), by default the prior.
 
     >>> from collections import Counter
     >>> from pipeline.stages.correct_ocr_words.vocabulary import build_lexicon
@@ -158,6 +179,7 @@ def read_mixed(text: str, lexicon: Lexicon, config: Config) -> list[Decision]:
     [('In', 'odd_character'), ('Plenary', 'odd_character'), ('you', 'odd_character'), ('transcribed', 'odd_character')]
     """
     odd = odd_characters(config)
+    channel = channel or prior(config.ocr_confusions)
     decisions = []
     for match in _runs(text, "".join(sorted(odd))):
         run = match.group().rstrip(TRAILING_MARKS)
@@ -169,32 +191,58 @@ def read_mixed(text: str, lexicon: Lexicon, config: Config) -> list[Decision]:
         prev = _PREV_WORD.search(text, 0, start)
         nxt = _NEXT_WORD.match(text, end)
         initial = bool(_SENTENCE_END.search(text, 0, start))
-        if run[0].isdigit() and len(run) <= SHORT and not (nxt and (prev or initial)):
+        if run[0].isdigit() and len(run) <= SHORT and not (nxt and (prev or initial or _PROSE_BEFORE.search(text, 0, start))):
             continue  # "1n" only between two words or opening a sentence: in a list it is a reference
-        decision = _decide(run, start, end, initial, prev[1].lower() if prev else None, nxt[1].lower() if nxt else None, odd, lexicon)
+        decision = _decide(run, start, end, initial, prev[1].lower() if prev else None, nxt[1].lower() if nxt else None, odd, lexicon, channel)
         if decision:
             decisions.append(decision)
     return decisions
 
 
-def _decide(run: str, start: int, end: int, initial: bool, prev: str | None, nxt: str | None, odd, lexicon: Lexicon) -> Decision | None:
-    """The best reading that is a word, scored by prior and fit with the neighbours."""
+def _swapped(run: str, reading: str) -> list[tuple[str, str]]:
+    """The (odd character, letter) pairs a reading of the same length undid."""
+    return [(a, b) for a, b in zip(run, reading) if a.lower() != b]
+
+
+def _read_sure(run: str, start: int, end: int, initial: bool, odd) -> Decision | None:
+    """A run whose odd characters are all ``SURE``, each with one reading, inside
+    letters: the reading, though no lexicon knows it ("Kıevsky" -> "Kievsky")."""
+    spots = [i for i, ch in enumerate(run) if ch in odd]
+    if not all(run[i] in SURE and len(odd[run[i]]) == 1 for i in spots) or sum(ch.isalpha() and ch != "ı" for ch in run) < SHORT:
+        return None
+    if any(run[i] == "$" and not (0 < i < len(run) - 1) for i in spots):
+        return None  # "$" at an edge is a currency sign
+    letters = [odd[ch][0] if i in spots else ch for i, ch in enumerate(run)]
+    if spots[0] == 0:
+        letters[0] = letters[0].upper() if initial else letters[0]
+    reading = "".join(letters)
+    swaps = ", ".join(f"'{run[i]}'→'{reading[i]}'" for i in spots)
+    return Decision(start, end, reading, "odd_character", f"{swaps}: no English word holds '{run[spots[0]]}'")
+
+
+def _decide(
+    run: str, start: int, end: int, initial: bool, prev: str | None, nxt: str | None, odd, lexicon: Lexicon, channel: Channel
+) -> Decision | None:
+    """The best reading that is a word, scored by prior, fit with the neighbours and how
+    often the book reads each odd character for that letter (channel.py)."""
     scored = []
     for reading, swaps in _readings(run, odd):
-        if not lexicon.target(reading) or _note_mark(run, reading, lexicon):
+        if not lexicon.target(reading) or _note_mark(run, reading, lexicon, channel):
             continue
-        value = lexicon.prior(reading) * lexicon.fit(prev, reading) * lexicon.fit(reading, nxt)
+        gain = math.prod(channel.gain(pair) for pair in _swapped(run, reading))
+        value = lexicon.prior(reading) * lexicon.fit(prev, reading) * lexicon.fit(reading, nxt) * gain
         capital = run[0].isupper() if run[0].isalpha() and run[0] != "ı" else initial
         written = reading[:1].upper() + reading[1:] if capital or lexicon.name(reading) else reading
         scored.append((value, written, swaps))
     if not scored:
-        return None
+        return _read_sure(run, start, end, initial, odd)
     scored.sort(reverse=True)
     total = KEEP_PRIOR * ODD_TOKEN + sum(value for value, _, _ in scored)
     value, best, swaps = scored[0]
     share = value / total
     context = " ".join(f"'{a} {b}' ×{lexicon.fit(a, b):.2g}" for a, b in ((prev, best.lower()), (best.lower(), nxt)) if a and b)
-    evidence = f"{swaps}{', ' + context if context else ''}, share {share:.2f}"
+    learned = channel.describe(_swapped(run, best.lower()))
+    evidence = f"{swaps}{f' ({learned})' if learned else ''}{', ' + context if context else ''}, share {share:.2f}"
     rule = "inner_capital" if _INNER_CAPITAL.match(run) else "odd_character"
     if share >= ACCEPT:
         return Decision(start, end, best, rule, evidence)

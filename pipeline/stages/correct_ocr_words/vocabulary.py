@@ -77,8 +77,9 @@ class Lexicon:
     ``chosen`` holds the words of rules/lexicon.txt and ``protected`` those and
     the archive's (known, but never written: the archive has its own typos
     and British spellings), ``prefixes`` and ``suffixes`` the affixes of
-    rules/lexicon.txt, and ``extra`` indexes the correction targets English
-    lacks (the book's repeated words, the chosen words) for SymSpell.
+    rules/lexicon.txt, ``extra`` indexes the correction targets English
+    lacks (the book's repeated words, the chosen words) for SymSpell, and
+    ``confusions`` are the OCR confusions (rules/ocr_confusions.tsv).
     """
 
     english: dict[str, int]
@@ -94,6 +95,7 @@ class Lexicon:
     prefixes: tuple[str, ...]
     suffixes: tuple[str, ...]
     extra: SymSpell
+    confusions: tuple[tuple[str, str], ...] = ()
 
     def listed(self, word: str) -> bool:
         """A word of some list as it stands (no derivation): English, book (twice), protected."""
@@ -149,9 +151,29 @@ class Lexicon:
             for i in range(3, len(word) - 2)
         )
 
+    def misread(self, word: str) -> bool:
+        """A word no list holds as it stands that one OCR confusion makes a common English
+        word: a misread, though it parses as a derived word ("cornmission" is no compound
+        of "corn" and "mission", "uncler" no "uncle" + "-r").
+
+        >>> lex = build_lexicon(Counter(), Counter(), Config(ocr_confusions=(("rn", "m"),)))
+        >>> lex.known("cornmission"), lex.misread("cornmission"), lex.misread("inkstand")
+        (True, True, False)
+        """
+        return not self.listed(word) and any(
+            self.english.get(reading, 0) >= SPLIT_MIN_COUNT for reading in misreads(word, self.confusions)
+        )
+
     def name(self, word: str) -> bool:
-        """A word the book only ever prints with a capital: "Ordzhonikidze", "Gosplan"."""
-        return word in self.capitalised and word not in self.lowercase
+        """A word the book only ever prints with a capital: "Ordzhonikidze", "Gosplan";
+        an English word only if the book prints it so twice ("Party"), since one
+        "Great Britain" makes no name of "great".
+
+        >>> lex = build_lexicon(Counter({"Great": 1, "Gosplan": 1, "Party": 2}), Counter(), Config())
+        >>> lex.name("great"), lex.name("gosplan"), lex.name("party")
+        (False, True, True)
+        """
+        return word in self.capitalised and word not in self.lowercase and (self.book[word] >= 2 or word not in self.english)
 
     def target(self, word: str) -> bool:
         """A word a correction may produce: English, the book's (twice) or rules/lexicon.txt's,
@@ -220,18 +242,19 @@ def book_words(paragraphs: Iterable[list[Token]]) -> tuple[Counter[str], Counter
 
 
 def repeated_misreads(book: Counter[str], protected: frozenset[str], english: dict[str, int], confusions) -> list[str]:
-    """Words of three letters or more (an initial "L." is no misread of "I") the book
+    """Words of two letters or more (an initial "L." is no misread of "I") the book
     prints twice or more that English lacks and that one misread
     away are a common English word the book prints ``MISREAD_RATIO`` times as
-    often: "tlie" (20) for "the" (1,500). A bad scan repeats its misreads; they
-    must not become words of the book.
+    often: "tlie" (20) for "the" (1,500), "iu" (4) for "in" (600). A bad scan
+    repeats its misreads; they must not become words of the book.
 
-    >>> repeated_misreads(Counter({"tlie": 20, "the": 1500, "krassin": 2}), frozenset(), {"the": 10**10}, (("li", "h"),))
-    ['tlie']
+    >>> repeated_misreads(Counter({"tlie": 20, "the": 1500, "iu": 4, "in": 600, "krassin": 2}), frozenset(),
+    ...                   {"the": 10**10, "in": 10**10}, (("li", "h"), ("u", "n")))
+    ['tlie', 'iu']
     """
     found = []
     for word, count in book.items():
-        if count < 2 or len(word) < 3 or word in english or word in protected or not word.isalpha():
+        if count < 2 or len(word) < 2 or word in english or word in protected or not word.isalpha():
             continue
         for reading in misreads(word, confusions):
             reading = reading.lower()
@@ -270,6 +293,7 @@ def build_lexicon(forms: Counter[str], pairs: Counter[str], config: Config) -> L
         prefixes=tuple(sorted((w[:-1] for w in entries if w.endswith("-")), key=len, reverse=True)),
         suffixes=tuple(sorted((w[1:] for w in entries if w.startswith("-")), key=len, reverse=True)),
         extra=extra,
+        confusions=config.ocr_confusions,
     )
 
 
@@ -282,4 +306,5 @@ def is_unknown(token: Token, lexicon: Lexicon) -> bool:
         return False
     if CAMEL.search(core):  # "nextPlenary": two words glued, never a derived word
         return not lexicon.listed(core.lower())
-    return not lexicon.known(core.lower())
+    word = core.lower()
+    return not lexicon.known(word) or lexicon.misread(word)
