@@ -181,6 +181,29 @@ def evaluate(truth: Truth, text: str) -> dict:
     return out
 
 
+def missed_cases(seed: int, truth: Truth, raw: dict, right: list[bool], match: dict, hyp: list[str]) -> list[str]:
+    """One line per injected word error the output did not put right: seed, class, the
+    truth words around it, what the input and the output have there (the correct words
+    the output broke are listed by the caller, class ``broken``)."""
+
+    def shown(words: list[str], at: dict, first: int, last: int) -> str:
+        found = [at[i] for i in range(first, last + 1) if at.get(i) is not None]
+        return " ".join(words[min(found) : max(found) + 1]) if found else "(dropped)"
+
+    lines = []
+    for i, tags in enumerate(truth.tags):
+        for tag in sorted(tags & set(WORD_CLASSES) - set(PAIRED)):
+            if not right[i]:
+                lines.append(f"{seed}\t{tag}\t{' '.join(truth.words[max(0, i - 3) : i + 4])}\t"
+                             f"{shown(raw['_hyp'], raw['_match'], i, i)}\t{shown(hyp, match, i, i)}")
+    for left, right_word, kind in truth.glued:
+        a, b = match[left], match[right_word]
+        if not (right[left] and right[right_word] and a is not None and b == a + 1):
+            lines.append(f"{seed}\t{kind}\t{' '.join(truth.words[max(0, left - 3) : right_word + 4])}\t"
+                         f"{shown(raw['_hyp'], raw['_match'], left, right_word)}\t{shown(hyp, match, left, right_word)}")
+    return lines
+
+
 def run_pipeline(path: Path, config) -> tuple[str, float]:
     start = time.perf_counter()
     result = run_stages(read_book(path), config)
@@ -200,8 +223,9 @@ class Suite:
         self.broken: dict[str, Counter] = {}
         self.before: Counter = Counter()
         self.per_seed: list[list] = []
+        self.missed: list[str] = []
 
-    def run(self, paragraphs, seeds, noise, configs, sym, tmp: Path) -> None:
+    def run(self, paragraphs, seeds, noise, configs, sym, tmp: Path, peers: bool = True) -> None:
         for seed in seeds:
             title = BOOK_TITLES[(seed - 1) % len(BOOK_TITLES)]  # a different running title for each seed
             book = degrade(paragraphs, seed=seed, noise=noise, book_title=title, shuffle_chapters=True)
@@ -212,13 +236,14 @@ class Suite:
             for key in ("words", "chars", "word_errors", "char_errors", "exact_word_errors", "quote:left", "speck_letter:left"):
                 self.before[key] += raw[key]
             outputs: dict[str, tuple[str, float]] = {name: run_pipeline(path, config) for name, config in configs.items()}
-            start = time.perf_counter()
-            regex_out = regex_peer(book.text)
-            regex_time = time.perf_counter() - start
-            outputs["regex peer"] = ("\n\n".join(p.text for p in regex_out), regex_time)
-            start = time.perf_counter()
-            sym_out = symspell_peer(regex_out, sym)
-            outputs["regex + symspell"] = ("\n\n".join(p.text for p in sym_out), regex_time + time.perf_counter() - start)
+            if peers:
+                start = time.perf_counter()
+                regex_out = regex_peer(book.text)
+                regex_time = time.perf_counter() - start
+                outputs["regex peer"] = ("\n\n".join(p.text for p in regex_out), regex_time)
+                start = time.perf_counter()
+                sym_out = symspell_peer(regex_out, sym)
+                outputs["regex + symspell"] = ("\n\n".join(p.text for p in sym_out), regex_time + time.perf_counter() - start)
             row = [seed, book.book_title, len(book.furniture), len(book.breaks), len(truth.words), f"{pooled(raw)[0]:.2%}"]
             for name, (text, seconds) in outputs.items():
                 counts = evaluate(truth, text)
@@ -230,6 +255,10 @@ class Suite:
                 self.totals.setdefault(name, Counter()).update(counts)
                 self.times.setdefault(name, []).append(seconds)
                 row.append(f"{pooled(counts)[0]:.2%}")
+                if name == "pipeline":
+                    self.missed += missed_cases(seed, truth, raw, right, match, hyp)
+                    self.missed += [f"{seed}\tbroken\t{' '.join(truth.words[max(0, i - 3) : i + 4])}\t{truth.words[i]}\t"
+                                    f"{hyp[match[i]] if match[i] is not None else '(dropped)'}" for i in broken]
             self.per_seed.append(row)
 
     def report(self, load_time: float) -> None:
@@ -304,7 +333,7 @@ class Suite:
         print(f"correct words broken: {t['broken']} of {t['was_right']}")
 
 
-def main(seeds: tuple[int, ...], levels: list[str]) -> None:
+def main(seeds: tuple[int, ...], levels: list[str], missed: bool = False, peers: bool = True) -> None:
     paragraphs = archive_paragraphs(ARCHIVE)
     with temporary_folder() as tmp_name:
         tmp = Path(tmp_name)
@@ -314,21 +343,26 @@ def main(seeds: tuple[int, ...], levels: list[str]) -> None:
         for config in configs.values():
             run_pipeline(tmp / "warm.txt", config)  # first-use loads (spelling index) out of the timings
         start = time.perf_counter()
-        sym = load_symspell()
+        sym = load_symspell() if peers else None
         load_time = time.perf_counter() - start
         print(f"synthetic suite: {len(seeds)} books per noise level from raw/archive ({len(paragraphs)} paragraphs, "
               f"chapters shuffled), seeds {', '.join(map(str, seeds))}; rates pooled over the books, case ignored "
               "except in exact-case WER")
         for level in levels:
             suite = Suite()
-            suite.run(paragraphs, seeds, LEVELS[level], configs, sym, tmp)
+            suite.run(paragraphs, seeds, LEVELS[level], configs, sym, tmp, peers)
             print(f"\n## {level}: {LEVELS[level]}\n")
             suite.report(load_time)
+            if missed:
+                print("\nmissed and broken by pipeline (seed, class, truth, input, output):")
+                print("\n".join(sorted(suite.missed, key=lambda line: line.split("\t")[1])))
 
 
 if __name__ == "__main__":
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--seeds", type=int, nargs="+", default=list(SEEDS))
     parser.add_argument("--level", choices=list(LEVELS), action="append", help="noise level (repeatable); default: all")
+    parser.add_argument("--missed", action="store_true", help="list the word errors the pipeline missed, with context")
+    parser.add_argument("--no-peers", action="store_true", help="run the pipeline only (faster), not the regex and symspell peers")
     args = parser.parse_args()
-    main(tuple(args.seeds), args.level or list(LEVELS))
+    main(tuple(args.seeds), args.level or list(LEVELS), args.missed, not args.no_peers)

@@ -291,12 +291,28 @@ def test_correct_ocr_words_corrects_real_word_from_context(text, expected, confi
     assert [c.rule for c in changes] == ["real_word"]
 
 
+def test_correct_ocr_words_corrects_a_rare_real_word_a_bad_scan_repeats(config):
+    """Sentences of the book with "and" read as "arid" each time: the misreads make "arid"
+    a word of the text, but its unlisted pairs ("writers arid") vouch for nothing."""
+    text = (
+        "A bureaucracy involves privilege arid power for the administrators. A theoretical arid political analysis is"
+        " necessary. Hundreds of my friends arid partisans were arrested. Lenin arid especially Trotsky opposed restoring"
+        " the state liquor monopoly. Many of our young writers arid Communists should get this well into their heads."
+    )
+    out, changes, review = run(text, config)
+    assert out == text.replace(" arid ", " and ")
+    assert [c.rule for c in changes] == ["real_word"] * 5
+    assert review == ()
+
+
 @pytest.mark.parametrize(
     "text",
     [  # real words of the book that a listed misread could stand for, where their context fits them
         "In the memo he attached to Lenin’s September letter",
         "the Russian-language organ he edited in exile",
         "accused by the party of placing form above content.",
+        "so far as I know, in a direct form, even subsequently.",
+        "for in its raw form reality is not always appropriate",
         "as soon as I get rid of this accursed bad tooth.",
         "He carried the letter; he found the files",
         "with Stalin at its head—a post he held until the spring of 1922",

@@ -35,6 +35,9 @@ RARER = 3.0
 "tie" for "the", "bead" for "head", "modem" for "modern" (3.6); never "he" for "be"
 (2.8) or back, whose contexts ("will he write", "will be written") bigrams cannot tell
 apart. rules/scannos.tsv's be_for_he still handles its one safe context."""
+COMMON = 1e-4
+"""Share of English running words (one in ten thousand: "form", "bad", not "tie",
+"arid") from which a printed word's unlisted pairs get the benefit of the doubt."""
 REVIEW_SHARE = 0.75
 """Share above which an unaccepted real-word reading is listed for review: the
 context leans towards it but does not overwhelm. Below it, "he"/"be" before a
@@ -99,20 +102,25 @@ def _score(token: Token, word: str, seen: str, lexicon: Lexicon) -> tuple[float,
     both scores 0 when neither side is witnessed: no evidence, no decision.
 
     A side where neither pair is witnessed (the bigram list or the book has
-    neither) says nothing: both fit 1 there. Otherwise the printed word's pair
-    gets the benefit of the doubt (an unlisted pair may be as good as the
-    rarest listed one) and the reading's does not: doing no harm comes first.
+    neither) says nothing: both fit 1 there. Otherwise a printed word as common
+    as ``COMMON`` gets the benefit of the doubt for an unlisted pair (it may be
+    as good as the rarest listed one: "direct form", "raw form") and the reading
+    does not: doing no harm comes first. A rare printed word ("arid", "tie",
+    "tor") gets none: nearly all its pairs are unlisted, so an unlisted one says
+    nothing about it and counts as chance; with the benefit, a bad scan's
+    "writers arid Communists" outweighed "writers and".
     The printed word's pairs are English's alone, and its count leaves itself
     out: in the book its pairs and count may be its own misreads ("workers arid
     peasants" twice); the reading is judged by English and the book.
     """
     fits, witnessed = [], False
+    benefit = lexicon.english.get(seen, 0) >= COMMON * lexicon.stats.total
     for a, b_read, b_seen, left in ((token.prev, word, seen, True), (token.next, word, seen, False)):
         pair_read, pair_seen = ((a, b_read), (a, b_seen)) if left else ((b_read, a), (b_seen, a))
         if a is None or not (lexicon.witnessed(*pair_read) or lexicon.witnessed(*pair_seen, book=False)):
             fits.append((1.0, 1.0))
         else:
-            fits.append((lexicon.fit(*pair_read), lexicon.fit(*pair_seen, book=False, benefit=True)))
+            fits.append((lexicon.fit(*pair_read), lexicon.fit(*pair_seen, book=False, benefit=benefit)))
             witnessed = True
     if not witnessed:
         return 0.0, 0.0, ((1.0, 1.0), (1.0, 1.0))
