@@ -193,6 +193,60 @@ def test_correct_ocr_words_splits_glued_words(text, expected, config):
 
 @pytest.mark.parametrize(
     "text, expected",
+    [  # sentences of the book with a space lost: parts the lexicon would take for a compound, the pronoun I
+        ("I think we ought to follow the road we have thustaken to the end and definitely transform",
+         "I think we ought to follow the road we have thus taken to the end and definitely transform"),
+        ("because Iknow what makes him nervous and what does not; in any case, I know better than Stalin",
+         "because I know what makes him nervous and what does not; in any case, I know better than Stalin"),
+        ("Iknow that it will be hard to keep to this rule and apply it under our conditions.",
+         "I know that it will be hard to keep to this rule and apply it under our conditions."),
+        ("That is whyI am planning for it the amalgamation", "That is why I am planning for it the amalgamation"),
+    ],
+)
+def test_correct_ocr_words_splits_lost_space(text, expected, config):
+    out, changes, _ = run(text, config)
+    assert out == expected
+    assert [c.rule for c in changes] == ["split"]
+    assert changes[0].evidence.startswith("a lost space")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [  # words of the book made of two words: compounds and derived words, not lost spaces
+        "The spadework for this could be begun at once.",
+        "and how many swineherds wear a crown on their heads!",
+        "condemned the two as “strikebreakers” and demanded their expulsion",
+        "in the papers before the revolution. Afterward, worked in public education.",
+        "the demagnetised declassed petty-bourgeois intelligentsia",  # "de" is common on the web only
+        "better to overdo rather than underdo the concessions",  # a prefix of rules/lexicon.txt
+    ],
+)
+def test_correct_ocr_words_keeps_compound(text, config):
+    out, changes, review = run(text, config)
+    assert (out, changes, review) == (text, [], ())
+
+
+def test_correct_ocr_words_splits_lost_spaces_a_bad_scan_repeats(before, after, config):
+    """The whole book with spaces lost as a bad scan loses them: "ofthe" twice (so a word
+    of the book by count, but the book prints "of the" far more often), "Committeeand" (a
+    capitalised token, but "Committee" is a word the book capitalises). The stage puts
+    each right and its output is otherwise the same."""
+    lost = [(1267, "Committee and"), (1202, "of the"), (3738, "of the"), (4271, "thus taken")]
+    paragraphs = list(before.book.paragraphs)
+    for line, words in lost:
+        i = paragraph_index(before, line)
+        p = paragraphs[i]
+        at = p.text.index(words, p.starts[p.lines.index(line)])
+        paragraphs[i] = p.edit(at, at + len(words), words.replace(" ", ""))
+    book = dataclasses.replace(before.book, paragraphs=tuple(paragraphs))
+    out, changes = correct_ocr_words(book, config)
+    assert [p.text for p in out.paragraphs] == [p.text for p in after.book.paragraphs]
+    split = sorted((c.before, c.after) for c in changes if c.rule == "split" and c.line in {line for line, _ in lost})
+    assert split == sorted((w.replace(" ", ""), w) for _, w in lost)
+
+
+@pytest.mark.parametrize(
+    "text, expected",
     [  # sentences of the book with a space put into a word, as OCR does when a letter is set wide
         ("These words were not rhetorical, but a strictly prac tical proposal.",
          "These words were not rhetorical, but a strictly practical proposal."),
@@ -303,6 +357,19 @@ def test_correct_ocr_words_corrects_a_rare_real_word_a_bad_scan_repeats(config):
     assert out == text.replace(" arid ", " and ")
     assert [c.rule for c in changes] == ["real_word"] * 5
     assert review == ()
+
+
+@pytest.mark.parametrize(
+    "text",
+    [  # a rare real word whose pairs English does not list, where one neighbour rejects the reading
+        "the oases of Central Asia, with its arid climate and",  # "its and": a hundredth of chance
+        "they settled an arid land beyond the Volga",  # "an and"
+        "a bead of sweat",  # "bead of" is unlisted but could be common: the benefit of the doubt
+    ],
+)
+def test_correct_ocr_words_never_writes_a_reading_a_neighbour_rejects(text, config):
+    out, changes, _ = run(text, config)
+    assert (out, changes) == (text, [])
 
 
 @pytest.mark.parametrize(

@@ -38,7 +38,10 @@ record spans whole white-space tokens ("proceeeded." -> "proceeded.").
 
 The package: tokens.py reads the words, vocabulary.py knows them,
 candidates.py proposes and scores readings, decide.py picks one,
-broken_words.py joins words split by a space; this module runs the stage.
+broken_words.py joins words split by a space, lost_spaces.py splits words glued
+by a lost space where the word pass cannot ("ofthe" printed twice, "thustaken",
+"Committeeand", "whyI"), real_words.py reads misreads that are words ("arid");
+this module runs the stage.
 
 >>> from pipeline.config import Config
 >>> from pipeline.model import Book, Paragraph
@@ -60,6 +63,7 @@ from pipeline.model import Book, Change, Paragraph, ReviewItem, change_in
 from pipeline.stages.correct_ocr_words.broken_words import split_words
 from pipeline.stages.correct_ocr_words.candidates import glued_run
 from pipeline.stages.correct_ocr_words.decide import decide
+from pipeline.stages.correct_ocr_words.lost_spaces import lost_space_decisions
 from pipeline.stages.correct_ocr_words.mixed import read_mixed
 from pipeline.stages.correct_ocr_words.real_words import real_word_decisions, without_misreads
 from pipeline.stages.correct_ocr_words.tokens import GLUED, Token, TokenizedBook, tokenize
@@ -138,7 +142,9 @@ def correct_paragraph(
     joins = split_words(tokens, paragraph.text, lexicon, unknown)
     joined = {k for i in joins for k in (i, i + 1)}
     free = [i not in joined and not (spans and _inside(t.start, spans)) for i, t in enumerate(tokens)]
-    real = real_word_decisions(tokens, lexicon, config, free)
+    glued = lost_space_decisions(tokens, lexicon, config, free, nearby)
+    free = [f and i not in glued for i, f in enumerate(free)]
+    real = real_word_decisions(tokens, lexicon, config, free) + list(glued.values())
     decided = {d.start for d in real}
     unknown = [u and i not in joined and t.start not in decided for i, (t, u) in enumerate(zip(tokens, unknown))]
     strange = [u and not (GLUED.match(t.core) or glued_run(t.core.lower(), lexicon)) for t, u in zip(tokens, unknown)]
