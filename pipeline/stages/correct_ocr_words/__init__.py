@@ -40,8 +40,9 @@ The package: tokens.py reads the words, vocabulary.py knows them,
 candidates.py proposes and scores readings, decide.py picks one,
 broken_words.py joins words split by a space, lost_spaces.py splits words glued
 by a lost space where the word pass cannot ("ofthe" printed twice, "thustaken",
-"Committeeand", "whyI"), real_words.py reads misreads that are words ("arid");
-this module runs the stage.
+"Committeeand", "whyI"), real_words.py reads misreads that are words ("arid"),
+case_slips.py gives a small letter read for a capital the book's case ("Party
+congress"); this module runs the stage.
 
 >>> from pipeline.config import Config
 >>> from pipeline.model import Book, Paragraph
@@ -56,11 +57,14 @@ this module runs the stage.
 
 from __future__ import annotations
 
+from collections import Counter
+
 import regex
 
 from pipeline.config import Config
 from pipeline.model import Book, Change, Paragraph, ReviewItem, change_in
 from pipeline.stages.correct_ocr_words.broken_words import split_words
+from pipeline.stages.correct_ocr_words.case_slips import case_decisions, case_phrases
 from pipeline.stages.correct_ocr_words.candidates import glued_run
 from pipeline.stages.correct_ocr_words.decide import decide
 from pipeline.stages.correct_ocr_words.lost_spaces import lost_space_decisions
@@ -125,12 +129,13 @@ def _inside(start: int, spans: list[tuple[int, int]]) -> bool:
 
 
 def correct_paragraph(
-    paragraph: Paragraph, tokens: list[Token], lexicon: Lexicon, config: Config
+    paragraph: Paragraph, tokens: list[Token], lexicon: Lexicon, config: Config, phrases: Counter[tuple[str, ...]] | None = None
 ) -> tuple[Paragraph, list[Change], list[ReviewItem]]:
     """Scanno rules, then word by word from left to right; offsets shift as the text changes.
 
     ``tokens`` are the paragraph's as it comes in; they are read again only if
-    a scanno rule changed the text.
+    a scanno rule changed the text. ``phrases`` are the book's word pairs as
+    printed, for its case slips (case_slips.py: its three-word runs).
     """
     paragraph, changes = apply_scannos(paragraph, config)
     if changes:
@@ -147,6 +152,8 @@ def correct_paragraph(
     real = real_word_decisions(tokens, lexicon, config, free) + list(glued.values())
     decided = {d.start for d in real}
     unknown = [u and i not in joined and t.start not in decided for i, (t, u) in enumerate(zip(tokens, unknown))]
+    known = [f and not u and t.start not in decided for f, u, t in zip(free, unknown, tokens)]
+    real += case_decisions(tokens, paragraph.text, lexicon, phrases or Counter(), known)
     strange = [u and not (GLUED.match(t.core) or glued_run(t.core.lower(), lexicon)) for t, u in zip(tokens, unknown)]
     decisions = sorted(
         [
@@ -179,9 +186,10 @@ def correct_ocr_words(book: Book, config: Config) -> tuple[Book, list[Change]]:
     tokenized = TokenizedBook([paragraph.text for paragraph in book.paragraphs])
     lexicon = build_lexicon(*book_words(tokenized), config)
     lexicon = without_misreads(tokenized, lexicon, config)
+    phrases = case_phrases(tokenized)
     paragraphs, changes, review = [], [], []
     for paragraph, tokens in zip(book.paragraphs, tokenized):
-        paragraph, paragraph_changes, paragraph_review = correct_paragraph(paragraph, tokens, lexicon, config)
+        paragraph, paragraph_changes, paragraph_review = correct_paragraph(paragraph, tokens, lexicon, config, phrases)
         paragraphs.append(paragraph)
         changes.extend(paragraph_changes)
         review.extend(paragraph_review)
