@@ -279,13 +279,20 @@ def test_correct_ocr_words_leaves_small_letter_that_is_no_case_slip(text, config
     assert (out, changes, review) == (text, [], ())
 
 
-def test_correct_ocr_words_lists_small_letter_sentence_start_for_review(config):
-    """After a full stop, "the" is no case slip (t and T differ in shape): the full stop may be a
-    misread comma. A person decides."""
-    text = "The letter was not presented to this congress. the machine was already in complete control."
+@pytest.mark.parametrize(
+    "text, token",
+    [
+        ("The letter was not presented to this congress. the machine was already in complete control.", "the"),
+        # raw/archive/last-struggle-of-lenin-2011.txt: "period when" runs on, the full stop may be the misread
+        ("Lenin’s correspondence and writings of this period. when illness was increasingly preventing him", "when"),
+    ],
+)
+def test_correct_ocr_words_lists_small_letter_sentence_start_for_review(text, token, config):
+    """After a full stop, "the" is no case slip (t and T differ in shape), and a word that
+    fits on from the one before may follow a comma misread as a full stop. A person decides."""
     out, changes, review = run(text, config)
     assert (out, changes) == (text, [])
-    assert [(item.token, item.candidates) for item in review] == [("the", ("The",))]
+    assert [(item.token, item.candidates) for item in review] == [(token, (token.capitalize(),))]
 
 
 @pytest.mark.parametrize(

@@ -15,7 +15,9 @@ which case is meant:
   (not an abbreviation, "ed.", "pp.", "cf.", "No.", "a.m.", not an initial
   "M.", not an ellipsis ". . ."), an English word, takes a capital when its
   first letter is of ``SAME_SHAPE``; any other letter (". the") is no case
-  slip but likely a comma read as a full stop, and goes to review.
+  slip but likely a comma read as a full stop, and goes to review, as does a
+  word that fits on from the word before ("this period. when": "period when"
+  is a pair English uses, so the full stop may be the misread).
 
 Each change says its evidence: how often the book prints the phrase, or what
 ends the sentence before. A word that another decision of the stage covers
@@ -133,7 +135,8 @@ def _sentence_start(token: Token, text: str, lexicon: Lexicon) -> Decision | Non
         return None  # "M.", "pp.", "No.", "USA."
     capital = token.core[0].upper() + token.core[1:]
     evidence = f"a sentence starts after '{word}.'; '{token.core[0]}' read for '{capital[0]}'"
-    if token.core[0] in SAME_SHAPE and token.core in lexicon.english:
+    runs_on = lexicon.witnessed(word.lower(), token.core) and lexicon.fit(word.lower(), token.core) > 1
+    if token.core[0] in SAME_SHAPE and token.core in lexicon.english and not runs_on:
         return Decision(token.start, token.end, capital, "case_slip", evidence)
     reason = f"not sure: a sentence starts after '{word}.' in a small letter (or the '.' is a misread ',')"
     return Decision(token.start, token.end, None, "review", reason, (capital,))
