@@ -11,8 +11,9 @@ misread, holds ``ACCEPT`` of the score and fits neither neighbour worse than
 workers" "and the workers". A share of ``REVIEW_SHARE`` or more only lists the
 token for review. A token with one neighbour missing (a sentence start, a
 comma) is judged by the other alone; with both missing it is left. This
-generalises rules/scannos.tsv's fixed rows (tor_for, arid_and), which still
-run first.
+replaces rules/scannos.tsv's former fixed rows tor_for and arid_and (the book's
+"opened tor the import" is now read from its counts); ali_all ("ali" for "all",
+a pair rules/real_word_confusions.tsv does not list) and be_for_he remain.
 """
 
 from __future__ import annotations
