@@ -124,17 +124,20 @@ def _splits(token: Token, lexicon: Lexicon) -> list[tuple[str, ...]]:
 def _part(piece: str, index: int, token: Token, lexicon: Lexicon) -> bool:
     """Whether a piece may stand as a word of a split.
 
-    Lower case: a word of the book or a fairly common English word ("a" the
-    one letter). Capitalised: the pronoun "I"; at the token's start, a
-    sentence's first word or a word the book prints capitalised twice (a
-    name, "Committee"); inside the token (a capital after lower case) also any
-    fairly common English word ("WaterTransport").
+    Lower case: a word of the book or a fairly common English word; of one
+    letter only "a", of two only a function word. Capitalised: the pronoun
+    "I"; at the token's start, a sentence's first word or a word the book
+    prints capitalised twice (a name, "Committee"); inside the token (a
+    capital after lower case) also any fairly common English word
+    ("WaterTransport").
     """
     word = piece.lower()
     if piece == "I":
         return True
     if len(piece) < 2:
         return piece == "a" and index > 0
+    if len(piece) == 2 and word not in FUNCTION_WORDS:
+        return False  # "ed", "de", "re", "la": endings and foreign words, not words glued on ("sovietised")
     if piece.islower():
         return _common(word, lexicon)
     if not (piece[0].isupper() and piece[1:].islower()):
