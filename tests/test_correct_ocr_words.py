@@ -226,7 +226,6 @@ def test_correct_ocr_words_keeps_compound(text, config):
     assert (out, changes, review) == (text, [], ())
 
 
-
 def test_correct_ocr_words_splits_lost_spaces_a_bad_scan_repeats(before, after, config):
     """The whole book with spaces lost as a bad scan loses them: "ofthe" twice (so a word
     of the book by count, but the book prints "of the" far more often), "Committeeand" (a
