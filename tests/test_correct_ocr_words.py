@@ -205,6 +205,110 @@ def test_correct_ocr_words_splits_glued_words(text, expected, config):
 
 @pytest.mark.parametrize(
     "text, expected",
+    [  # sentences of the book with a space lost: parts the lexicon would take for a compound, the pronoun I
+        ("I think we ought to follow the road we have thustaken to the end and definitely transform",
+         "I think we ought to follow the road we have thus taken to the end and definitely transform"),
+        ("because Iknow what makes him nervous and what does not; in any case, I know better than Stalin",
+         "because I know what makes him nervous and what does not; in any case, I know better than Stalin"),
+        ("Iknow that it will be hard to keep to this rule and apply it under our conditions.",
+         "I know that it will be hard to keep to this rule and apply it under our conditions."),
+        ("That is whyI am planning for it the amalgamation", "That is why I am planning for it the amalgamation"),
+    ],
+)
+def test_correct_ocr_words_splits_lost_space(text, expected, config):
+    out, changes, _ = run(text, config)
+    assert out == expected
+    assert [c.rule for c in changes] == ["split"]
+    assert changes[0].evidence.startswith("a lost space")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [  # words of the book made of two words: compounds and derived words, not lost spaces
+        "The spadework for this could be begun at once.",
+        "and how many swineherds wear a crown on their heads!",
+        "condemned the two as “strikebreakers” and demanded their expulsion",
+        "in the papers before the revolution. Afterward, worked in public education.",
+        "the demagnetised declassed petty-bourgeois intelligentsia",  # "de" is common on the web only
+        "better to overdo rather than underdo the concessions",  # a prefix of rules/lexicon.txt
+    ],
+)
+def test_correct_ocr_words_keeps_compound(text, config):
+    out, changes, review = run(text, config)
+    assert (out, changes, review) == (text, [], ())
+
+
+def test_correct_ocr_words_splits_lost_spaces_a_bad_scan_repeats(before, after, config):
+    """The whole book with spaces lost as a bad scan loses them: "ofthe" twice (so a word
+    of the book by count, but the book prints "of the" far more often), "Committeeand" (a
+    capitalised token, but "Committee" is a word the book capitalises). The stage puts
+    each right and its output is otherwise the same."""
+    lost = [(1267, "Committee and"), (1202, "of the"), (3738, "of the"), (4271, "thus taken")]
+    paragraphs = list(before.book.paragraphs)
+    for line, words in lost:
+        i = paragraph_index(before, line)
+        p = paragraphs[i]
+        at = p.text.index(words, p.starts[p.lines.index(line)])
+        paragraphs[i] = p.edit(at, at + len(words), words.replace(" ", ""))
+    book = dataclasses.replace(before.book, paragraphs=tuple(paragraphs))
+    out, changes = correct_ocr_words(book, config)
+    assert [p.text for p in out.paragraphs] == [p.text for p in after.book.paragraphs]
+    split = sorted((c.before, c.after) for c in changes if c.rule == "split" and c.line in {line for line, _ in lost})
+    assert split == sorted((w.replace(" ", ""), w) for _, w in lost)
+
+
+def test_correct_ocr_words_gives_a_case_slip_the_books_case(before, after, config):
+    """The book with small letters read for capitals of the same shape: in phrases the book
+    prints capitalised many times ("the Soviet Union"), and at a sentence start ("So here")."""
+    slips = [(243, "Soviet Union"), (4282, "Control Commission"), (5235, "So here")]
+    paragraphs = list(before.book.paragraphs)
+    for line, words in slips:
+        i = paragraph_index(before, line)
+        p = paragraphs[i]
+        at = p.text.index(words, p.starts[p.lines.index(line)])
+        paragraphs[i] = p.edit(at, at + 1, words[0].lower())
+    out, changes = correct_ocr_words(dataclasses.replace(before.book, paragraphs=tuple(paragraphs)), config)
+    assert [p.text for p in out.paragraphs] == [p.text for p in after.book.paragraphs]
+    fixed = [(c.line, c.before, c.after, c.evidence) for c in changes if c.rule == "case_slip"]
+    assert [(line, before_, after_) for line, before_, after_, _ in fixed] == [
+        (243, "soviet", "Soviet"), (4282, "control", "Control"), (5235, "so", "So")]
+    assert "the book prints 'the Soviet Union' " in fixed[0][3] and "sentence starts after 'calculation.'" in fixed[2][3]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [  # a small letter after a full stop that ends no sentence, or lone letters, or no case slip at all
+        "(Robert V. Daniels, Conscience of the Revolution [New York], p. 172), ed. by George Saunders",
+        "the Russian apparatus which ... we took over from tsarism and . . . we can imagine what a mess",
+        "some business executives (1:30 a.m.) that some business executives",
+        "and the revisions, extra exclamation points, etc. we all well knew the peculiarities",
+        "With Zinoviev (q.v.) opposed October insurrection.",
+        "They condemned the Stalin school and the Soviet opposition movement of the time.",
+    ],
+)
+def test_correct_ocr_words_leaves_small_letter_that_is_no_case_slip(text, config):
+    out, changes, review = run(text, config)
+    assert (out, changes, review) == (text, [], ())
+
+
+@pytest.mark.parametrize(
+    "text, token",
+    [
+        ("The letter was not presented to this congress. the machine was already in complete control.", "the"),
+        # raw/archive/last-struggle-of-lenin-2011.txt: "period when" runs on, the full stop may be the misread
+        ("Lenin’s correspondence and writings of this period. when illness was increasingly preventing him", "when"),
+    ],
+)
+def test_correct_ocr_words_lists_small_letter_sentence_start_for_review(text, token, config):
+    """After a full stop, "the" is no case slip (t and T differ in shape), and a word that
+    fits on from the one before may follow a comma misread as a full stop. A person decides."""
+    out, changes, review = run(text, config)
+    assert (out, changes) == (text, [])
+    assert [(item.token, item.candidates) for item in review] == [(token, (token.capitalize(),))]
+
+
+@pytest.mark.parametrize(
+    "text, expected",
     [  # sentences of the book with a space put into a word, as OCR does when a letter is set wide
         ("These words were not rhetorical, but a strictly prac tical proposal.",
          "These words were not rhetorical, but a strictly practical proposal."),
@@ -240,7 +344,6 @@ def test_correct_ocr_words_does_not_join_words_that_stand_apart(text, config):
     [
         ("{Lenin, Collected Works, vol. 45, pp. 607-08.]", "[Lenin, Collected Works, vol. 45, pp. 607-08.]", "citation_bracket"),
         ("{[Lenin, Collected Works, vol. 45, pp. 602-03.]", "[Lenin, Collected Works, vol. 45, pp. 602-03.]", "citation_bracket"),
-        ("offices are being opened tor the import", "offices are being opened for the import", "tor_for"),
         ("interrupt Stalin during the the reading", "interrupt Stalin during the reading", "duplicated_the"),
         ("the letter of December 24,1922 Stalin", "the letter of December 24, 1922 Stalin", "date_comma_space"),
         ("is my earnest request the you should", "is my earnest request that you should", "request_that"),
@@ -296,6 +399,7 @@ def test_correct_ocr_words_leaves_numbers_and_marks(text, config):
     [  # sentences of the book with a real-word misread put in: only the neighbours can tell
         ("was at the bead of the Workers’ and Peasants’ Inspection", "was at the head of the Workers’ and Peasants’ Inspection"),
         ("Stalin bad been appointed general secretary", "Stalin had been appointed general secretary"),
+        ("offices are being opened tor the import", "offices are being opened for the import"),  # once a scanno row
     ],
 )
 def test_correct_ocr_words_corrects_real_word_from_context(text, expected, config):
@@ -304,12 +408,41 @@ def test_correct_ocr_words_corrects_real_word_from_context(text, expected, confi
     assert [c.rule for c in changes] == ["real_word"]
 
 
+def test_correct_ocr_words_corrects_a_rare_real_word_a_bad_scan_repeats(config):
+    """Sentences of the book with "and" read as "arid" each time: the misreads make "arid"
+    a word of the text, but its unlisted pairs ("writers arid") vouch for nothing."""
+    text = (
+        "A bureaucracy involves privilege arid power for the administrators. A theoretical arid political analysis is"
+        " necessary. Hundreds of my friends arid partisans were arrested. Lenin arid especially Trotsky opposed restoring"
+        " the state liquor monopoly. Many of our young writers arid Communists should get this well into their heads."
+    )
+    out, changes, review = run(text, config)
+    assert out == text.replace(" arid ", " and ")
+    assert [c.rule for c in changes] == ["real_word"] * 5
+    assert review == ()
+
+
+@pytest.mark.parametrize(
+    "text",
+    [  # a rare real word whose pairs English does not list, where one neighbour rejects the reading
+        "the oases of Central Asia, with its arid climate and",  # "its and": a hundredth of chance
+        "they settled an arid land beyond the Volga",  # "an and"
+        "a bead of sweat",  # "bead of" is unlisted but could be common: the benefit of the doubt
+    ],
+)
+def test_correct_ocr_words_never_writes_a_reading_a_neighbour_rejects(text, config):
+    out, changes, _ = run(text, config)
+    assert (out, changes) == (text, [])
+
+
 @pytest.mark.parametrize(
     "text",
     [  # real words of the book that a listed misread could stand for, where their context fits them
         "In the memo he attached to Lenin’s September letter",
         "the Russian-language organ he edited in exile",
         "accused by the party of placing form above content.",
+        "so far as I know, in a direct form, even subsequently.",
+        "for in its raw form reality is not always appropriate",
         "as soon as I get rid of this accursed bad tooth.",
         "He carried the letter; he found the files",
         "with Stalin at its head—a post he held until the spring of 1922",
@@ -405,7 +538,9 @@ def words_config() -> Config:
 @settings(max_examples=60, deadline=None)
 @given(st.lists(st.tuples(st.sampled_from(COMMON), st.sampled_from(["", "", "", ",", ".", ";"])), min_size=1, max_size=25))
 def test_correct_ocr_words_never_changes_a_dictionary_word(words):
-    text = " ".join(word + mark for word, mark in words)
+    """Dictionary words and marks, a sentence opening with a capital after a full stop
+    (a small one there is a case slip, case_slips.py), come out as they went in."""
+    text = regex.sub(r"(?<=\. )\p{Ll}", lambda m: m[0].upper(), " ".join(word + mark for word, mark in words))
     out, changes, review = run(text, words_config())
     assert (out, changes) == (text, [])
 

@@ -40,8 +40,12 @@ record spans whole white-space tokens ("proceeeded." -> "proceeded.").
 
 The package: tokens.py reads the words, vocabulary.py knows them,
 candidates.py proposes and scores readings, decide.py picks one,
-broken_words.py joins words split by a space, mixed.py reads tokens with
-digits and symbols, channel.py learns what each OCR confusion costs in this
+broken_words.py joins words split by a space, lost_spaces.py splits words glued
+by a lost space where the word pass cannot ("ofthe" printed twice, "thustaken",
+"Committeeand", "whyI"), real_words.py reads misreads that are words ("arid"),
+case_slips.py gives a small letter read for a capital the book's case ("Party
+congress"), mixed.py reads tokens with digits and symbols, foreign.py keeps
+foreign phrases whole, channel.py learns what each OCR confusion costs in this
 book (a second pass decides again with it); this module runs the stage.
 
 >>> from pipeline.config import Config
@@ -57,13 +61,17 @@ book (a second pass decides again with it); this module runs the stage.
 
 from __future__ import annotations
 
+from collections import Counter
+
 import regex
 
 from pipeline.config import Config
 from pipeline.model import Book, Change, Paragraph, ReviewItem, change_in
 from pipeline.stages.correct_ocr_words.broken_words import split_words
+from pipeline.stages.correct_ocr_words.case_slips import case_decisions, case_phrases
 from pipeline.stages.correct_ocr_words.channel import Channel, learn
 from pipeline.stages.correct_ocr_words.foreign import word_decisions
+from pipeline.stages.correct_ocr_words.lost_spaces import lost_space_decisions
 from pipeline.stages.correct_ocr_words.mixed import note_or_letter, read_mixed
 from pipeline.stages.correct_ocr_words.real_words import real_word_decisions, without_misreads
 from pipeline.stages.correct_ocr_words.tokens import Token, TokenizedBook, tokenize
@@ -115,13 +123,20 @@ def _inside(start: int, spans: list[tuple[int, int]]) -> bool:
 
 
 def correct_paragraph(
-    paragraph: Paragraph, tokens: list[Token], lexicon: Lexicon, config: Config, channel: Channel | None = None
+    paragraph: Paragraph,
+    tokens: list[Token],
+    lexicon: Lexicon,
+    config: Config,
+    channel: Channel | None = None,
+    phrases: Counter[tuple[str, ...]] | None = None,
 ) -> tuple[Paragraph, list[Change], list[ReviewItem]]:
     """Scanno rules, then word by word from left to right; offsets shift as the text changes.
 
     ``tokens`` are the paragraph's as it comes in; they are read again only if
     a scanno rule changed the text. ``channel`` prices the OCR confusions
     (channel.py; by default the prior of rules/ocr_confusions.tsv).
+    ``phrases`` are the book's word runs as printed, for its case slips
+    (case_slips.py: its three-word runs).
     """
     paragraph, changes = apply_scannos(paragraph, config)
     if changes:
@@ -133,9 +148,13 @@ def correct_paragraph(
     joins = split_words(tokens, paragraph.text, lexicon, unknown)
     joined = {k for i in joins for k in (i, i + 1)}
     free = [i not in joined and not (spans and _inside(t.start, spans)) for i, t in enumerate(tokens)]
-    real = real_word_decisions(tokens, lexicon, config, free)
+    glued = lost_space_decisions(tokens, lexicon, config, free, nearby, channel)
+    free = [f and i not in glued for i, f in enumerate(free)]
+    real = real_word_decisions(tokens, lexicon, config, free) + list(glued.values())
     decided = {d.start for d in real}
     unknown = [u and i not in joined and t.start not in decided for i, (t, u) in enumerate(zip(tokens, unknown))]
+    known = [f and not u and t.start not in decided for f, u, t in zip(free, unknown, tokens)]
+    real += case_decisions(tokens, paragraph.text, lexicon, phrases or Counter(), known)
     decisions = sorted(
         word_decisions(tokens, unknown, paragraph.text, lexicon, config, nearby, channel)
         + list(joins.values())
@@ -167,13 +186,14 @@ def correct_ocr_words(book: Book, config: Config) -> tuple[Book, list[Change]]:
     tokenized = TokenizedBook([paragraph.text for paragraph in book.paragraphs])
     lexicon = build_lexicon(*book_words(tokenized), config)
     lexicon = without_misreads(tokenized, lexicon, config)
-    done = [correct_paragraph(paragraph, tokens, lexicon, config) for paragraph, tokens in zip(book.paragraphs, tokenized)]
+    phrases = case_phrases(tokenized)
+    done = [correct_paragraph(paragraph, tokens, lexicon, config, phrases=phrases) for paragraph, tokens in zip(book.paragraphs, tokenized)]
     channel = learn((c for _, changes, _ in done for c in changes), lexicon.book_total, config.ocr_confusions)
     if channel.gains:
         for n, (_, _, review) in enumerate(done):
             original = book.paragraphs[n]
             if review or note_or_letter(original.text, channel):
-                done[n] = correct_paragraph(original, tokenize(original.text), lexicon, config, channel)
+                done[n] = correct_paragraph(original, tokenize(original.text), lexicon, config, channel, phrases)
     paragraphs = tuple(paragraph for paragraph, _, _ in done)
     review = tuple(item for _, _, items in done for item in items)
     return book.evolve(paragraphs=paragraphs, review=book.review + review), [c for _, changes, _ in done for c in changes]

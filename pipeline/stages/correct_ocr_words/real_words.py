@@ -6,12 +6,14 @@ rules/real_word_confusions.tsv (word, misread as) say which readings to weigh,
 and word-pair counts (symspellpy's bigram dictionary and the book's own
 pairs, ``Lexicon.fit``) say which reading its two neighbours expect. The
 printed word wins unless the other reading, after paying ``SLIP`` for the
-misread, holds ``ACCEPT`` of the score: "the bead of the party" becomes "the
-head of the party", "arid the workers" "and the workers". A share of
-``REVIEW_SHARE`` or more only lists the token for review. A token with one
-neighbour missing (a sentence start, a comma) is judged by the other alone;
-with both missing it is left. This generalises
-rules/scannos.tsv's fixed rows (tor_for, arid_and), which still run first.
+misread, holds ``ACCEPT`` of the score and fits neither neighbour worse than
+``AGAINST``: "the bead of the party" becomes "the head of the party", "arid the
+workers" "and the workers". A share of ``REVIEW_SHARE`` or more only lists the
+token for review. A token with one neighbour missing (a sentence start, a
+comma) is judged by the other alone; with both missing it is left. This
+replaces rules/scannos.tsv's former fixed rows tor_for and arid_and (the book's
+"opened tor the import" is now read from its counts); ali_all ("ali" for "all",
+a pair rules/real_word_confusions.tsv does not list) and be_for_he remain.
 """
 
 from __future__ import annotations
@@ -25,7 +27,7 @@ from pipeline.config import Config
 from pipeline.lexicon import english_frequencies
 from pipeline.stages.correct_ocr_words.decide import ACCEPT, Decision
 from pipeline.stages.correct_ocr_words.tokens import Token
-from pipeline.stages.correct_ocr_words.vocabulary import Lexicon
+from pipeline.stages.correct_ocr_words.vocabulary import BENEFIT, Lexicon
 
 SLIP = 0.1
 """Likelihood factor of one listed real-word misread: rarer than a non-word misread
@@ -35,6 +37,9 @@ RARER = 3.0
 "tie" for "the", "bead" for "head", "modem" for "modern" (3.6); never "he" for "be"
 (2.8) or back, whose contexts ("will he write", "will be written") bigrams cannot tell
 apart. rules/scannos.tsv's be_for_he still handles its one safe context."""
+AGAINST = 0.03
+"""A reading whose pair on either side fits below this (an unlisted pair of common words,
+"its and climate") is never written, however likely the rest makes it: at most reviewed."""
 REVIEW_SHARE = 0.75
 """Share above which an unaccepted real-word reading is listed for review: the
 context leans towards it but does not overwhelm. Below it, "he"/"be" before a
@@ -87,7 +92,7 @@ def decide_real_word(token: Token, readings: tuple[str, ...], lexicon: Lexicon) 
         f"'{token.prev} {word}' ×{read_left:.2g} '{word} {token.next}' ×{read_right:.2g}, "
         f"'{token.prev} {seen}' ×{seen_left:.2g} '{seen} {token.next}' ×{seen_right:.2g}, share {share:.2f}"
     )
-    if share >= ACCEPT:
+    if share >= ACCEPT and min(read_left, read_right) >= AGAINST:
         return Decision(token.start, token.end, after, "real_word", evidence)
     if share >= REVIEW_SHARE:
         return Decision(token.start, token.end, None, "review", f"not sure: {after!r} has {evidence}", (after,))
@@ -96,12 +101,18 @@ def decide_real_word(token: Token, readings: tuple[str, ...], lexicon: Lexicon) 
 
 def _score(token: Token, word: str, seen: str, lexicon: Lexicon) -> tuple[float, float, tuple]:
     """(the reading's score, the printed word's score, their fits on each side);
-    both scores 0 when neither side is witnessed: no evidence, no decision.
+    both scores 0 when neither side has a witnessed pair (the bigram list or the
+    book has neither): no evidence, no decision.
 
-    A side where neither pair is witnessed (the bigram list or the book has
-    neither) says nothing: both fit 1 there. Otherwise the printed word's pair
-    gets the benefit of the doubt (an unlisted pair may be as good as the
-    rarest listed one) and the reading's does not: doing no harm comes first.
+    Each side with a neighbour counts, witnessed or not: an unlisted pair of two
+    common words is rare ("an and", "the the"), and ``Lexicon.fit`` says how rare.
+    The printed word's unlisted pair gets the benefit of the doubt (it may be as
+    good as the rarest listed one: "direct form", "bead of") and the reading's
+    does not: doing no harm comes first. The doubt is the most the pair could
+    fit and still be unlisted; far past ``BENEFIT`` times chance it is no doubt
+    but ignorance (the printed word is too rare for the list to hold its pairs:
+    "arid", "tor") and the pair counts as chance (``_doubt``). With ten times
+    chance there, a bad scan's "writers arid Communists" outweighed "writers and".
     The printed word's pairs are English's alone, and its count leaves itself
     out: in the book its pairs and count may be its own misreads ("workers arid
     peasants" twice); the reading is judged by English and the book.
@@ -109,16 +120,30 @@ def _score(token: Token, word: str, seen: str, lexicon: Lexicon) -> tuple[float,
     fits, witnessed = [], False
     for a, b_read, b_seen, left in ((token.prev, word, seen, True), (token.next, word, seen, False)):
         pair_read, pair_seen = ((a, b_read), (a, b_seen)) if left else ((b_read, a), (b_seen, a))
-        if a is None or not (lexicon.witnessed(*pair_read) or lexicon.witnessed(*pair_seen, book=False)):
+        if a is None:
             fits.append((1.0, 1.0))
-        else:
-            fits.append((lexicon.fit(*pair_read), lexicon.fit(*pair_seen, book=False, benefit=True)))
-            witnessed = True
+            continue
+        listed = lexicon.witnessed(*pair_seen, book=False)
+        witnessed = witnessed or listed or lexicon.witnessed(*pair_read)
+        fits.append((lexicon.fit(*pair_read), lexicon.fit(*pair_seen, book=False) if listed else _doubt(*pair_seen, lexicon)))
     if not witnessed:
         return 0.0, 0.0, ((1.0, 1.0), (1.0, 1.0))
     value = lexicon.prior(word) * fits[0][0] * fits[1][0] * SLIP
     kept = lexicon.prior(seen, here=1) * fits[0][1] * fits[1][1]
     return value, kept, ((fits[0][0], fits[1][0]), (fits[0][1], fits[1][1]))
+
+
+def _doubt(left: str, right: str, lexicon: Lexicon) -> float:
+    """The benefit of the doubt for an unlisted pair of the printed word: the most it
+    could fit and still be unlisted (the listing threshold over chance, as
+    ``Lexicon.fit`` reckons chance), falling back towards 1 beyond ``BENEFIT``:
+    "raw form" (13) gets 8, "arid again" (300) 1. A pair English has no count for
+    ("m the") fits as ``Lexicon.fit`` says."""
+    if left not in lexicon.english or right not in lexicon.english:
+        return lexicon.fit(left, right, book=False)
+    stats = lexicon.stats
+    bound = stats.floor * stats.total / (stats.scale * lexicon.english[left] * lexicon.english[right])
+    return bound if bound <= BENEFIT else max(1.0, BENEFIT**2 / bound)
 
 
 def without_misreads(tokenized: Iterable[list[Token]], lexicon: Lexicon, config: Config) -> Lexicon:
