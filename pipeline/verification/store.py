@@ -1,6 +1,6 @@
 """The check reused while everything it reads hashes as before.
 
-The check is a pure function of the book at every stage, the archive
+The check is a pure function of the raw and the cleaned book, the change log, the archive
 files, the editorial spelling and confusion rules, and its code: all fixed
 by the run's cache key (:mod:`pipeline.run.cache`: the raw file, the rules,
 the archive, the pipeline's code and dependency versions, the options). A
@@ -70,7 +70,7 @@ def check(result, config: Config, key: str | None = None,
         return None
 
     def run() -> Verification:
-        return verify(result.snapshots, result.source, dict(config.archive), config.spelling,
+        return verify(result.book, result.source, result.changes, result.stages, dict(config.archive), config.spelling,
                       set(config.real_word_confusions), config.ocr_confusions)
 
     if key is None:
