@@ -73,7 +73,8 @@ class Paragraph:
 
 
 def joined_lines(texts) -> tuple[str, tuple[int, ...]]:
-    """Lines joined into a paragraph's text (each stripped, one space between) and where each begins.
+    """Lines joined into a paragraph's text (each stripped, one space between) and where each begins:
+    how ``rebuild_paragraphs`` makes a paragraph, and how the replay and the check rebuild it.
 
     >>> joined_lines(["the anticapi- ", " talist rule"])
     ('the anticapi- talist rule', (0, 14))
