@@ -7,7 +7,7 @@ what lies between the two markers in README.md with their printed tables,
 each under the exact command that printed it, plus the date, the commit and
 the Python version. Prose that explains the figures stays outside the markers.
 
-    .venv/bin/python bench/readme.py            # all scripts (~15 min)
+    .venv/bin/python bench/readme.py            # all scripts (~25 min, 8 of them bench/memory.py)
     .venv/bin/python bench/readme.py --check    # exit 1 if the README's section names another commit
 """
 
@@ -30,6 +30,8 @@ RUNS: tuple[tuple[str, list[str]], ...] = (
     ("The whole job, as a user runs it; a 20-book batch plain, on Prefect one at a time and on 2 workers",
      ["bench/whole_job.py", "--rounds", "3", "--batch", "20"]),
     ("Per stage, warm and cold", ["bench/bench_stages.py"]),
+    ("Peak memory for the book and for 8 and 118 copies of it in one file (45 MB), archive check computed",
+     ["bench/memory.py"]),
     ("Against peers, on the real book", ["bench/peers.py"]),
     ("The synthetic suite (exact truth), seeds 1-3", ["bench/bench_synthetic.py", "--seeds", "1", "2", "3"]),
     ("Marks in the book's body, at the start of this round (5876239) and now",

@@ -72,6 +72,21 @@ class Paragraph:
         return replace(self, text=self.text[:start] + new + self.text[end:], starts=starts)
 
 
+def joined_lines(texts) -> tuple[str, tuple[int, ...]]:
+    """Lines joined into a paragraph's text (each stripped, one space between) and where each begins:
+    how ``rebuild_paragraphs`` makes a paragraph, and how the replay and the check rebuild it.
+
+    >>> joined_lines(["the anticapi- ", " talist rule"])
+    ('the anticapi- talist rule', (0, 14))
+    """
+    texts = [text.strip() for text in texts]
+    starts, offset = [], 0
+    for text in texts:
+        starts.append(offset)
+        offset += len(text) + 1
+    return " ".join(texts), tuple(starts)
+
+
 @dataclass(frozen=True, slots=True)
 class PageInfo:
     """A printed page found in the text: its number and where it lies in the raw file.

@@ -147,8 +147,23 @@ def read_book(path: Path) -> Book:
     except OSError as exc:
         raise InputError(f"{path}: cannot be read ({exc.strerror or exc})") from exc
     text, warnings = decode(data, path)
-    rows = text.split("\n")  # numbered as `sed -n Np` numbers them, not as str.splitlines
-    if rows and rows[-1] == "":
-        rows.pop()
-    lines = tuple(Line(number, raw.rstrip()) for number, raw in enumerate(rows, start=1))
+    del data
+    lines = tuple(Line(number, row) for number, row in enumerate(_rows(text), start=1))
     return Book(name=book_name(path), lines=lines, warnings=warnings)
+
+
+def _rows(text: str):
+    r"""The lines of ``text`` as `sed -n Np` numbers them (split at "\n" only, not as str.splitlines;
+    no last empty line after a final newline), trailing white space dropped, one at a time: a
+    list of every line at once besides the kept ones cost as much again on a large file.
+
+    >>> list(_rows("a \nb\r\n\n")), list(_rows("a\x0cb\n c"))
+    (['a', 'b', ''], ['a\x0cb', ' c'])
+    """
+    start = 0
+    while start < len(text):
+        end = text.find("\n", start)
+        if end < 0:
+            end = len(text)
+        yield text[start:end].rstrip()
+        start = end + 1

@@ -61,7 +61,7 @@ def raw_book():
 @pytest.fixture(scope="session")
 def cleaned(raw_book, config) -> Result:
     """The whole book through every stage, once per test session."""
-    return run_stages(raw_book, config)
+    return run_stages(raw_book, config, snapshots=True)
 
 
 def through(result: Result, name: str) -> Result:

@@ -111,7 +111,7 @@ def test_punctuation_no_stage_deletes_a_question_or_exclamation_mark(texts, widt
                 line = f"{line} {token}".strip()
         lines += [line, ""]
     book = Book("generated", tuple(Line(i, t) for i, t in enumerate(lines, start=1)))
-    result = run_stages(book, CONFIG)
+    result = run_stages(book, CONFIG, snapshots=True)
     want = ends("\n".join(lines))
     for name, snapshot in result.snapshots:
         text = "\n".join(p.text for p in snapshot.paragraphs) if snapshot.paragraphs else "\n".join(l.text for l in snapshot.lines)

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from pipeline import reader
 from pipeline.reader import InputError, read_book
@@ -53,3 +55,12 @@ def test_reader_numbers_lines_as_sed_does(tmp_path):
 def test_reader_names_a_missing_file(tmp_path):
     with pytest.raises(InputError, match="no such file"):
         read_book(tmp_path / "nope.txt")
+
+
+@given(st.text(alphabet=st.sampled_from(["a", "é", " ", "\t", "\n", "\r", "\x0c", "\u2028", "’"]), max_size=40))
+def test_reader_lines_are_numbered_as_sed_numbers_them(text):
+    """Split at "\\n" only, trailing white space dropped, no last empty line after a final newline."""
+    rows = text.split("\n")
+    if rows and rows[-1] == "":
+        rows.pop()
+    assert [r.rstrip() for r in rows] == list(reader._rows(text))

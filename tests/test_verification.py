@@ -165,7 +165,7 @@ def altered(cleaned, config):
     assert text.count("maximum agreement, and") == 1 and text.count("I am sending you Krestinsky") == 1
     archive[name] = text.replace("maximum agreement, and", "maximum agreement; and").replace(
         "I am sending you Krestinsky", "I am spending you Krestinsky")
-    return verify(cleaned.snapshots, cleaned.source, archive, config.spelling, {("spending", "sending")}, config.ocr_confusions)
+    return verify(cleaned.book, cleaned.source, cleaned.changes, cleaned.stages, archive, config.spelling, {("spending", "sending")}, config.ocr_confusions)
 
 
 def test_verification_punctuation_is_counted_apart_from_words(checked, altered):
@@ -248,3 +248,34 @@ def test_verification_html_diff_anchors_are_unique_and_every_link_has_a_target(c
         ids = regex.findall(r'id="([^"]+)"', page)
         assert len(ids) == len(set(ids)), c.document
         assert set(regex.findall(r'href="#([^"]+)"', page)) <= set(ids), c.document
+
+
+def test_verification_each_stage_s_words_rebuilt_from_the_log_equal_that_stage_s_book(cleaned):
+    """The per-stage table reads each stage's words from the raw lines and the change log, not from kept
+    books: over every document of the book they are the words of the stage's own book (its snapshot)."""
+    from pipeline.verification.align import WORD
+    from pipeline.verification.history import Stretch, paragraph_words, stage_words
+
+    book = cleaned.book
+    stretches = []
+    for d in book.documents:
+        body = [p for i, p in enumerate(book.paragraphs[d.first : d.end], d.first) if i not in d.source_paragraphs]
+        exclude = frozenset(n for i in d.source_paragraphs for n in book.paragraphs[i].lines)
+        stretches.append(Stretch(body[0].lines[0], body[-1].lines[-1], exclude))
+
+    def words_of(snapshot, s):
+        if snapshot.paragraphs:
+            return [m.group() for p in snapshot.paragraphs if s.first <= p.lines[0] <= s.last and p.lines[0] not in s.exclude
+                    for m in paragraph_words(p.text)]
+        return [w for line in snapshot.lines if s.first <= line.number <= s.last and line.number not in s.exclude
+                for w in WORD.findall(line.text)]
+
+    books = [(None, cleaned.source), *cleaned.snapshots]
+    rebuilt = list(stage_words(cleaned.source, book, cleaned.changes, cleaned.stages, stretches))
+    assert [name for name, _ in rebuilt] == [name for name, _ in books] and len(stretches) == len(book.documents) > 20
+    changed = 0
+    for (name, found), (_, snapshot) in zip(rebuilt, books):
+        expected = [words_of(snapshot, s) for s in stretches]
+        assert found == expected, name
+        changed += found != [words_of(cleaned.source, s) for s in stretches]
+    assert changed >= 4  # the stages do change the documents' words

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from typing import Iterable, Sequence
 
-from pipeline.model import Change, Paragraph
+from pipeline.model import Change, Paragraph, joined_lines
 from pipeline.stages import STAGES
 
 
@@ -43,9 +43,8 @@ def replay(raw_lines: Sequence[str], changes: Iterable[Change], groups: Sequence
     paragraphs: list[Paragraph] = []
     home: dict[int, int] = {}
     for index, group in enumerate(groups):
-        texts = [lines[n].strip() for n in group]
-        starts = [sum(len(t) + 1 for t in texts[:i]) for i in range(len(texts))]
-        paragraphs.append(Paragraph(" ".join(texts), tuple(group), tuple(starts), (None,) * len(group)))
+        text, starts = joined_lines(lines[n] for n in group)
+        paragraphs.append(Paragraph(text, tuple(group), starts, (None,) * len(group)))
         home.update((n, index) for n in group)
     for c in changes:
         if STAGES[c.stage].kind != "paragraphs":

@@ -138,7 +138,7 @@ def clean_book(job: Job, options: RunOptions, config: Config, hooks: Hooks = Hoo
             result = run_stages(step("read_book", read_book, job.path), config, options.skip, step=step)
             key = json.dumps(decision.key.to_dict(), sort_keys=True) if decision.key else None
             verification = step("verify_against_archive", check, result, config, key)
-            result = replace(result, snapshots=(), source=None)  # only the check reads them: free them before rendering
+            result = replace(result, source=None)  # only the check reads the book as read: free it before rendering
             files = render(result, verification)
             if hooks.on_rendered is not None:
                 hooks.on_rendered(result, verification, files)

@@ -73,9 +73,15 @@ class Result:
     raw_lines: int
     timings: dict[str, float] = field(default_factory=dict)
     snapshots: tuple[tuple[str, Book], ...] = ()
-    """The book after each stage, for checking what each stage changed (verification)."""
+    """The book after each stage, kept only when asked for (tests look at a stage's output); the
+    archive check rebuilds what it needs of each stage from ``source`` and ``changes``."""
     source: Book | None = None
     """The book as read, before any stage."""
+
+    @property
+    def stages(self) -> tuple[tuple[str, Kind], ...]:
+        """(name, kind) of each stage that ran, in order (``timings`` has one entry for each)."""
+        return tuple((name, STAGES[name].kind) for name in self.timings)
 
 
 def check_skip(skip: Iterable[str]) -> tuple[str, ...]:
@@ -95,8 +101,13 @@ def check_skip(skip: Iterable[str]) -> tuple[str, ...]:
     return skip
 
 
-def run_stages(book: Book, config: Config, skip: Iterable[str] = (), step: Callable | None = None) -> Result:
+def run_stages(book: Book, config: Config, skip: Iterable[str] = (), step: Callable | None = None,
+               snapshots: bool = False) -> Result:
     """Apply every registered stage not in ``skip``, in registry order.
+
+    Each stage's book is dropped once the next has read it, unless
+    ``snapshots`` asks to keep them all in the result (about twenty times the
+    raw file's size; tests use it).
 
     ``step(name, stage, book, config)`` runs one stage; by default it is
     called directly. :func:`pipeline.run.book.clean_book` passes one that
@@ -107,7 +118,7 @@ def run_stages(book: Book, config: Config, skip: Iterable[str] = (), step: Calla
     source = book
     changes: list[Change] = []
     timings: dict[str, float] = {}
-    snapshots: list[tuple[str, Book]] = []
+    kept: list[tuple[str, Book]] = []
     for name, stage in STAGES.items():
         if name in skip:
             continue
@@ -115,5 +126,6 @@ def run_stages(book: Book, config: Config, skip: Iterable[str] = (), step: Calla
         book, stage_changes = step(name, stage, book, config) if step else stage(book, config)
         timings[name] = time.perf_counter() - start
         changes.extend(stage_changes)
-        snapshots.append((name, book))
-    return Result(book, tuple(changes), len(source.lines), timings, tuple(snapshots), source)
+        if snapshots:
+            kept.append((name, book))
+    return Result(book, tuple(changes), len(source.lines), timings, tuple(kept), source)

@@ -31,7 +31,7 @@ import statistics
 import regex
 
 from pipeline.config import Config
-from pipeline.model import Book, Change, Line, Paragraph
+from pipeline.model import Book, Change, Line, Paragraph, joined_lines
 
 STAGE = "rebuild_paragraphs"
 
@@ -132,14 +132,9 @@ def _join_reason(prev: list[Line], nxt: list[Line], width: float) -> str | None:
 
 
 def _paragraph(group: list[Line], width: float) -> Paragraph:
-    texts = [line.text.strip() for line in group]
-    starts, offset = [], 0
-    for text in texts:
-        starts.append(offset)
-        offset += len(text) + 1
-    text = " ".join(texts)
+    text, starts = joined_lines(line.text for line in group)
     standalone = len(group) == 1 and len(text) < SHORT * width
-    return Paragraph(text, tuple(line.number for line in group), tuple(starts), tuple(line.page for line in group), standalone)
+    return Paragraph(text, tuple(line.number for line in group), starts, tuple(line.page for line in group), standalone)
 
 
 def rebuild_paragraphs(book: Book, config: Config) -> tuple[Book, list[Change]]:

@@ -6,32 +6,30 @@ clean alignment's differences are classified (:mod:`pipeline.verification.classi
 and the stages' figures say how many differences each removed or introduced.
 
 It is cheap because the work is shared: normalisation is remembered per
-word (a book has ~15k distinct words, ~500k normalised tokens), each stage's
-book is indexed once by raw line (not scanned per document), and a stage
-that left a document's words as they were takes over the previous figures
-without a new alignment.
+word (a book has ~15k distinct words, ~500k normalised tokens), each
+stage's words of a matched document are rebuilt from the change log over
+that document's raw lines only (:mod:`pipeline.verification.history`: no
+stage's whole book is kept), and a stage that left a document's words as
+they were takes over the previous figures without a new alignment.
 """
 
 from __future__ import annotations
 
-import bisect
 from collections import Counter
 from dataclasses import dataclass, field
-from typing import Callable, Sequence
-
-import regex
+from typing import Callable, Iterable, Sequence
 
 from pipeline.config import Spelling
-from pipeline.model import Book, ReviewItem
+from pipeline.model import Book, Change, ReviewItem
 from pipeline.verification.align import WORD, Pair, align, words
 from pipeline.verification.archive import Segment
 from pipeline.verification.classify import Classifier, different_translation
+from pipeline.verification.history import Stretch, paragraph_words, stage_words
 from pipeline.verification.match import Region, match
 from pipeline.verification.metrics import Rates, rates
 from pipeline.verification.normalise import equivalent, normaliser, punctuation
 
 STAGE = "verify_against_archive"
-_NOTE_MARKER = regex.compile(r"\[\^?\d+\]")
 
 
 @dataclass(frozen=True, slots=True)
@@ -111,18 +109,12 @@ class PlacedWord:
     """The text after the word up to the next one (punctuation, spaces), note markers included."""
 
 
-def _paragraph_words(text: str) -> list:
-    """The word matches of a paragraph, footnote markers left out."""
-    markers = [m.span() for m in _NOTE_MARKER.finditer(text)]
-    return [m for m in WORD.finditer(text) if not any(a <= m.start() < b for a, b in markers)]
-
-
 def book_tokens(paragraphs: Sequence) -> list[PlacedWord]:
     """The words of paragraphs, with their raw line, page and the text after them; footnote markers
     left out of the words. A paragraph's opening text (a quote mark) goes after the previous word."""
     tokens: list[PlacedWord] = []
     for p in paragraphs:
-        found = _paragraph_words(p.text)
+        found = paragraph_words(p.text)
         if found and tokens:
             tokens[-1] = PlacedWord(tokens[-1].word, tokens[-1].line, tokens[-1].page,
                                     tokens[-1].after + " " + p.text[: found[0].start()])
@@ -130,39 +122,6 @@ def book_tokens(paragraphs: Sequence) -> list[PlacedWord]:
             line, page, _ = p.locate(m.start())
             tokens.append(PlacedWord(m.group(), line, page, p.text[m.end() : found[k + 1].start() if k + 1 < len(found) else len(p.text)]))
     return tokens
-
-
-class StageWords:
-    """The words of a book at one stage, found by raw line span: paragraphs once built, else lines.
-
-    Found by binary search on each unit's first raw line (units are in raw
-    order; a book whose paragraphs are not gets a sorted index), so a span
-    costs its own words, not a pass over the whole book, and the view holds
-    no copy of the book.
-    """
-
-    def __init__(self, book: Book):
-        self._paragraphs = bool(book.paragraphs)
-        self._units = book.paragraphs if self._paragraphs else book.lines
-        self._key = (lambda p: p.lines[0]) if self._paragraphs else (lambda line: line.number)
-        ordered = all(self._key(a) <= self._key(b) for a, b in zip(self._units, self._units[1:]))
-        self._order = None if ordered else sorted(range(len(self._units)), key=lambda k: self._key(self._units[k]))
-
-    def span(self, first: int, last: int, exclude: set[int]) -> list[str]:
-        """The words of the units whose first raw line lies in first..last and not in ``exclude``, in book order."""
-        if self._order is None:
-            lo = bisect.bisect_left(self._units, first, key=self._key)
-            picked = range(lo, bisect.bisect_right(self._units, last, lo=lo, key=self._key))
-        else:
-            keys = [self._key(self._units[k]) for k in self._order]
-            picked = sorted(self._order[bisect.bisect_left(keys, first) : bisect.bisect_right(keys, last)])
-        out: list[str] = []
-        for k in picked:
-            unit = self._units[k]
-            if self._key(unit) in exclude:
-                continue
-            out.extend(m.group() for m in _paragraph_words(unit.text)) if self._paragraphs else out.extend(WORD.findall(unit.text))
-        return out
 
 
 def _aligned(ref_keys: list[str], ref: list[str], hyp: list, hyp_words: list[str],
@@ -211,9 +170,7 @@ class _Span:
 
     region: Region
     body: tuple
-    first: int
-    last: int
-    exclude: frozenset[int]
+    stretch: Stretch
     ref: list[str]
     ref_keys: list[str]
     ref_after: tuple[str, ...] = ()
@@ -224,7 +181,7 @@ def _span(region: Region, book: Book, norm: Callable[[str], str]) -> _Span:
     body = tuple(book.paragraphs[i] for i in range(d.first, d.end) if i not in d.source_paragraphs)
     exclude = frozenset(n for i in d.source_paragraphs for n in book.paragraphs[i].lines)
     ref = list(region.words)
-    return _Span(region, body, body[0].lines[0], body[-1].lines[-1], exclude, ref, [norm(w) for w in ref],
+    return _Span(region, body, Stretch(body[0].lines[0], body[-1].lines[-1], exclude), ref, [norm(w) for w in ref],
                  region.after or ("",) * len(ref))
 
 
@@ -234,21 +191,21 @@ def _errors(span: _Span, hyp: list[str], norm: Callable[[str], str]) -> int:
     return round(now.wer * now.words)
 
 
-def by_stage(spans: Sequence[_Span], raw: Sequence[list[str]], snapshots: Sequence[tuple[str, Book]],
-             norm: Callable[[str], str]) -> list[dict[str, dict[str, int]]]:
+def by_stage(spans: Sequence[_Span], history: Iterable[tuple[str, list[list[str]]]],
+             raw: Sequence[list[str]], norm: Callable[[str], str]) -> list[dict[str, dict[str, int]]]:
     """Per document, the differences left after each stage, and how many it removed and introduced.
 
-    One stage at a time (one stage's view in memory at once); a stage that
-    left a document's words as they were takes over the previous figure
-    without a new alignment.
+    ``history`` gives each stage's words of every document (see
+    :func:`~pipeline.verification.history.stage_words`); a stage that left a
+    document's words as they were takes over the previous figure without a
+    new alignment.
     """
     seen = list(raw)
     before = [_errors(span, words, norm) for span, words in zip(spans, raw)]
     figures: list[dict[str, dict[str, int]]] = [{} for _ in spans]
-    for name, snapshot in snapshots:
-        view = StageWords(snapshot)
+    for name, found in history:
         for i, span in enumerate(spans):
-            now = view.span(span.first, span.last, span.exclude)
+            now = found[i]
             errors = before[i] if now == seen[i] else _errors(span, now, norm)
             seen[i] = now
             figures[i][name] = {"differences": errors, "removed": max(0, before[i] - errors),
@@ -294,22 +251,25 @@ def check_document(span: _Span, raw: list[str], stages: dict[str, dict[str, int]
     )
 
 
-def verify(snapshots: Sequence[tuple[str, Book]], raw: Book, archive: dict[str, str], spelling: Spelling,
-           confusions: set[tuple[str, str]] = frozenset(), characters: Sequence[tuple[str, str]] | None = None) -> Verification:
-    """Check the book against the archive files: matches, figures, differences, review items.
+def verify(book: Book, raw: Book, changes: Sequence[Change], stages: Sequence[tuple[str, str]], archive: dict[str, str],
+           spelling: Spelling, confusions: set[tuple[str, str]] = frozenset(),
+           characters: Sequence[tuple[str, str]] | None = None) -> Verification:
+    """Check the cleaned ``book`` against the archive files: matches, figures, differences, review items.
 
-    ``confusions`` are real-word OCR confusions, ``characters`` OCR character
-    confusions (see :class:`~pipeline.verification.classify.Classifier`)."""
-    book = snapshots[-1][1]
+    ``raw`` is the book as read, ``changes`` every change the ``stages``
+    ((name, kind) in the order they ran) made to it: each stage's figures
+    come from them. ``confusions`` are real-word OCR confusions,
+    ``characters`` OCR character confusions (see
+    :class:`~pipeline.verification.classify.Classifier`)."""
     norm = normaliser(spelling)
     ours = (w for p in book.paragraphs for w in WORD.findall(p.text))  # counted as read, never all held at once
     theirs = [w for text in archive.values() for w in words(text)]
     classifier = Classifier(ours, theirs, spelling, set(confusions), characters)
     regions, unmatched = match(archive, book, spelling, norm)
     spans = [_span(region, book, norm) for region in regions]
-    raw_view = StageWords(raw)
-    raw_words = [raw_view.span(span.first, span.last, span.exclude) for span in spans]
-    figures = by_stage(spans, raw_words, snapshots, norm)
+    history = stage_words(raw, book, changes, stages, [span.stretch for span in spans])
+    _, raw_words = next(history)
+    figures = by_stage(spans, history, raw_words, norm)
     checks = [check_document(*args, spelling, classifier, norm) for args in zip(spans, raw_words, figures)]
     review = tuple(
         ReviewItem(STAGE, diff.line, diff.page, diff.hyp or "", (diff.ref,) if diff.ref else (), diff.context,
@@ -319,6 +279,6 @@ def verify(snapshots: Sequence[tuple[str, Book]], raw: Book, archive: dict[str, 
         if diff.kind == "ocr" and diff.line is not None and not check.translation
     )
     body = [d for d in book.documents if d.kind == "document"]
-    body_words = sum(len(_paragraph_words(book.paragraphs[i].text))
+    body_words = sum(len(paragraph_words(book.paragraphs[i].text))
                      for d in body for i in range(d.first, d.end) if i not in d.source_paragraphs)
     return Verification(checks, unmatched, review, len(body), body_words)

@@ -36,6 +36,16 @@ def _content_words(text: str, norm: Callable[[str], str]) -> set[str]:
     return {norm(w) for w in words(strip_markers(text)) if len(w) >= 4}
 
 
+def _document_words(book: Book, d: Document, norm: Callable[[str], str]) -> set[str]:
+    """A document's content words, read a paragraph at a time: a document can be most of a
+    large input, whose text and word list at once would cost many times its size."""
+    found: set[str] = set()
+    for i in range(d.first, d.end):
+        if i not in d.source_paragraphs:
+            found |= _content_words(book.paragraphs[i].text, norm)
+    return found
+
+
 def document_text(book: Book, d: Document) -> str:
     """A document's body text, without its source citation."""
     return " ".join(book.paragraphs[i].text for i in range(d.first, d.end) if i not in d.source_paragraphs)
@@ -54,25 +64,32 @@ def match(archive: dict[str, str], book: Book, spelling: Spelling,
     remembered per word (made here when not given).
     """
     norm = norm or normaliser(spelling)
-    docs = {d.number: (d, _content_words(document_text(book, d), norm)) for d in book.documents if d.kind == "document"}
+    segments = [(seg, _content_words(seg.text, norm)) for name, text in sorted(archive.items())
+                for seg in split_archive(name, text)]
+    best: list[tuple[float, int] | None] = [None] * len(segments)  # the highest (score, document number)
+    docs = {}
+    for d in book.documents:  # one document's words in memory at a time
+        if d.kind != "document":
+            continue
+        docs[d.number] = d
+        theirs = _document_words(book, d, norm)
+        for k, (_, mine) in enumerate(segments):
+            shared = len(mine & theirs)
+            score = (min(shared / max(1, len(mine)), shared / max(1, len(theirs))), d.number)
+            if best[k] is None or score > best[k]:
+                best[k] = score
     by_document: dict[int, list[Segment]] = {}
     unmatched: list[Segment] = []
-    for name, text in sorted(archive.items()):
-        for seg in split_archive(name, text):
-            mine = _content_words(seg.text, norm)
-            scores = [
-                (min(len(mine & theirs) / max(1, len(mine)), len(mine & theirs) / max(1, len(theirs))), n)
-                for n, (_, theirs) in docs.items()
-            ]
-            score, number = max(scores, default=(0.0, None))
-            if score >= MATCH_SHARE:
-                by_document.setdefault(number, []).append(seg)
-            else:
-                unmatched.append(seg)
+    for (seg, _), found in zip(segments, best):
+        score, number = found or (0.0, None)
+        if score >= MATCH_SHARE:
+            by_document.setdefault(number, []).append(seg)
+        else:
+            unmatched.append(seg)
     regions = []
     for number, segs in sorted(by_document.items()):
         text = "\n".join(seg.text for seg in segs)
         title = " + ".join(seg.title for seg in segs)
         tokens = words_with_punctuation(strip_markers(text))
-        regions.append(Region(docs[number][0], segs[0].file, title, tuple(w for w, _ in tokens), tuple(a for _, a in tokens)))
+        regions.append(Region(docs[number], segs[0].file, title, tuple(w for w, _ in tokens), tuple(a for _, a in tokens)))
     return regions, unmatched

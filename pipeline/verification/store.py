@@ -1,6 +1,6 @@
 """The check reused while everything it reads hashes as before.
 
-The check is a pure function of the book at every stage, the archive
+The check is a pure function of the raw and the cleaned book, the change log, the archive
 files, the editorial spelling and confusion rules, and its code: all fixed
 by the run's cache key (:mod:`pipeline.run.cache`: the raw file, the rules,
 the archive, the pipeline's code and dependency versions, the options). A
@@ -29,6 +29,18 @@ FORMAT = "verification-store 1"
 """Part of every file name: a change to what is pickled here makes old files unreachable."""
 
 
+def _prefix(book: str) -> str:
+    """The start of a book's file names: any book name makes a safe file name."""
+    return hashlib.sha256(book.encode()).hexdigest()[:16]
+
+
+def forget(book: str, cache_dir: Path = CACHE_DIR / "verification", keep: Path | None = None) -> None:
+    """Drop the results kept for the book named ``book`` (but ``keep``), so that its next check is computed."""
+    for old in cache_dir.glob(f"{_prefix(book)}.*.pickle"):
+        if old != keep:
+            old.unlink(missing_ok=True)
+
+
 def _load(path: Path) -> Verification | None:
     try:
         with open(path, "rb") as handle:
@@ -39,7 +51,7 @@ def _load(path: Path) -> Verification | None:
 
 
 def _save(value: Verification, folder: Path, book: str, path: Path) -> None:
-    """Write atomically (temporary name, then rename), then drop the book's older results."""
+    """Write atomically (temporary name, then rename), then drop the book's older results (``book`` is its name)."""
     try:
         folder.mkdir(parents=True, exist_ok=True)
         handle, temporary = tempfile.mkstemp(dir=folder, suffix=".tmp")
@@ -52,9 +64,7 @@ def _save(value: Verification, folder: Path, book: str, path: Path) -> None:
     except OSError:
         Path(temporary).unlink(missing_ok=True)
         return
-    for old in folder.glob(f"{book}.*.pickle"):
-        if old != path:
-            old.unlink(missing_ok=True)
+    forget(book, folder, keep=path)
 
 
 def check(result, config: Config, key: str | None = None,
@@ -70,17 +80,16 @@ def check(result, config: Config, key: str | None = None,
         return None
 
     def run() -> Verification:
-        return verify(result.snapshots, result.source, dict(config.archive), config.spelling,
+        return verify(result.book, result.source, result.changes, result.stages, dict(config.archive), config.spelling,
                       set(config.real_word_confusions), config.ocr_confusions)
 
     if key is None:
         return run()
-    book = hashlib.sha256(result.book.name.encode()).hexdigest()[:16]  # any book name is a safe file name
     digest = hashlib.sha256((FORMAT + "\n" + key).encode()).hexdigest()
-    path = cache_dir / f"{book}.{digest}.pickle"
+    path = cache_dir / f"{_prefix(result.book.name)}.{digest}.pickle"
     kept = _load(path) if path.exists() else None
     if kept is not None:
         return kept
     value = run()
-    _save(value, cache_dir, book, path)
+    _save(value, cache_dir, result.book.name, path)
     return value

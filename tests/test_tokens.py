@@ -1,0 +1,29 @@
+"""correct_ocr_words' token lists kept between the stage's passes: as objects up to a budget, packed beyond it."""
+
+from __future__ import annotations
+
+from hypothesis import given
+from hypothesis import strategies as st
+
+from pipeline.stages.correct_ocr_words import tokens
+from pipeline.stages.correct_ocr_words.tokens import TokenizedBook, pack, tokenize, unpack
+
+
+def test_tokens_every_pass_reads_the_same_tokens_kept_or_packed(through_paragraphs, monkeypatch):
+    """Three passes over the book's paragraphs give what tokenizing gives, whether a paragraph's
+    tokens were kept as objects or packed (a budget of 5,000 tokens packs most of the book)."""
+    texts = [p.text for p in through_paragraphs.book.paragraphs]
+    monkeypatch.setattr(tokens, "KEEP_TOKENS", 5_000)
+    book = TokenizedBook(texts)
+    expected = [tokenize(text) for text in texts]
+    for _ in range(3):
+        assert list(book) == expected
+    packed = sum(not isinstance(kept, list) for kept in book._kept)
+    assert 0 < packed < len(texts) and sum(map(len, expected)) > 50_000
+
+
+@given(st.text(alphabet=st.sampled_from(["a", "B", "é", " ", "-", "¬", ".", ",", "“", "”", "’", "1", "/", "—", "\n"]), max_size=60))
+def test_tokens_unpack_rebuilds_what_pack_kept(text):
+    kept = tokenize(text)
+    assert unpack(text, pack(kept), {}) == kept
+    assert tokenize(text, {}) == kept  # interning changes no value
