@@ -161,6 +161,23 @@ def _options(out_dir: str, rules_dir: str | None, archive_dir: str | None, skip,
                       Path(archive_dir) if archive_dir else None, tuple(skip or ()), force)
 
 
+def _clean_logged(step: Callable, path: str, out_dir: str, rules_dir: str | None, archive_dir: str | None, skip, force: bool) -> Outcome | State:
+    """One book inside a flow or task run: its steps through ``step``, warnings and the outcome
+    logged, and a failed book a Failed state with the reason (the outcome is its data)."""
+    logger = get_run_logger()
+    options = _options(out_dir, rules_dir, archive_dir, skip, force)
+    job = plan([Path(path)], options.out)[0]
+    hooks = Hooks(step=step, on_wait=logger.warning, on_rendered=publish_artifacts, on_note=logger.info)
+    outcome = clean_book(job, options, config_for(options), hooks)
+    for warning in outcome.warnings:
+        logger.warning("%s", warning)
+    if outcome.failed:
+        logger.error("%s", outcome.reason)
+        return Failed(message=outcome.reason, data=outcome)
+    logger.info("%s", outcome.line())
+    return outcome
+
+
 @flow(name="clean-book", flow_run_name=_book_run_name, log_prints=False)
 def clean_book_flow(
     path: str,
@@ -180,18 +197,7 @@ def clean_book_flow(
         skip: Stages not to run.
         force: Clean the book again even if its cache key is unchanged.
     """
-    logger = get_run_logger()
-    options = _options(out_dir, rules_dir, archive_dir, skip, force)
-    job = plan([Path(path)], options.out)[0]
-    hooks = Hooks(step=run_as_task, on_wait=logger.warning, on_rendered=publish_artifacts, on_note=logger.info)
-    outcome = clean_book(job, options, config_for(options), hooks)
-    for warning in outcome.warnings:
-        logger.warning("%s", warning)
-    if outcome.failed:
-        logger.error("%s", outcome.reason)
-        return Failed(message=outcome.reason, data=outcome)
-    logger.info("%s", outcome.line())
-    return outcome
+    return _clean_logged(run_as_task, path, out_dir, rules_dir, archive_dir, skip, force)
 
 
 def _book_task_name() -> str:
@@ -227,21 +233,9 @@ def book_in_one_task(path: str, out_dir: str, rules_dir: str | None, archive_dir
     The batch's way to run a book, one at a time or in the process pool of
     ``--workers``: a book flow with a task per step costs as much in
     Prefect's machinery as the book's own work. The dashboard shows one task
-    run per book, with a log line per stage and the book's artifacts; a
-    failed book fails its task run with the reason (the outcome is its data).
+    run per book, with a log line per stage and the book's artifacts.
     """
-    logger = get_run_logger()
-    options = _options(out_dir, rules_dir, archive_dir, skip, force)
-    job = plan([Path(path)], options.out)[0]
-    hooks = Hooks(step=step_logged, on_wait=logger.warning, on_rendered=publish_artifacts, on_note=logger.info)
-    outcome = clean_book(job, options, config_for(options), hooks)
-    for warning in outcome.warnings:
-        logger.warning("%s", warning)
-    if outcome.failed:
-        logger.error("%s", outcome.reason)
-        return Failed(message=outcome.reason, data=outcome)
-    logger.info("%s", outcome.line())
-    return outcome
+    return _clean_logged(step_logged, path, out_dir, rules_dir, archive_dir, skip, force)
 
 
 def failure_message(exc: BaseException) -> str:
