@@ -260,13 +260,13 @@ class Suite:
                      *[f"WER {n}" for n in names]], self.per_seed))
         print()
         wer0, cer0 = pooled(self.before)
-        rows = [["input (no cleaning)", f"{wer0:.2%}", f"{cer0:.2%}",
+        rows = [["input (no cleaning)", f"{wer0:.2%}", f"{cer0:.3%}",
                  f"{self.before['exact_word_errors'] / self.before['words']:.2%}", "-"]]
         for name in names:
             t = self.totals[name]
             wer, cer = pooled(t)
             extra = f" + load {load_time:.1f}" if "symspell" in name else ""
-            rows.append([name, f"{wer:.2%}", f"{cer:.2%}", f"{t['exact_word_errors'] / t['words']:.2%}",
+            rows.append([name, f"{wer:.2%}", f"{cer:.3%}", f"{t['exact_word_errors'] / t['words']:.2%}",
                          f"{sum(self.times[name]) / len(self.times[name]):.2f}{extra}"])
         print(table(["system", "WER", "CER", "exact-case WER", "s per book"], rows))
         print()

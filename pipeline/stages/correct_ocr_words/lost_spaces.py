@@ -46,7 +46,7 @@ FUNCTION_WORDS = frozenset(
     """i me my we us our you your he him his she her it its they them their this that these those who whom whose
     which what the an of in on at by for with from to into upon about against among between during through towards
     within without than as and or but nor so if because although though whether while whereas unless be is am are was
-    were been being have has had do does did will would shall should can could may might must not thus therefore
+    were been being have has had having do does did will would shall should can could may might must not thus therefore
     however hence also only very too even still just now then there here such each every some any no""".split()
 )
 """English function words: pronouns, determiners, prepositions, conjunctions, auxiliaries and
@@ -94,7 +94,7 @@ def _decide(token: Token, word: str, lexicon: Lexicon, channel: Channel, nearby:
         return None
     scored = [score(token, Candidate(" ".join(parts), "split"), lexicon, channel, nearby) for parts in splits]
     best = max(scored, key=lambda c: c.score)
-    keep = KEEP_PRIOR * _glue_factor(core, best.text.split())
+    keep = KEEP_PRIOR * _glue_factor(core, best.text.split(), lexicon)
     if best.score < REVIEW * (keep + sum(c.score for c in scored)):
         return None  # no better than the token itself, before any other reading is looked up
     words = {part.lower() for parts in splits for part in parts}
@@ -172,11 +172,22 @@ def _misread(word: str, parts: tuple[str, ...], lexicon: Lexicon) -> bool:
     return count < 2 or len(parts) == 2 and lexicon.pairs[" ".join(parts).lower()] >= MISREAD_RATIO * count
 
 
-def _glue_factor(core: str, parts: tuple[str, ...]) -> float:
+def _glue_factor(core: str, parts: tuple[str, ...], lexicon: Lexicon) -> float:
     """How much less likely the token is a word because of what it is made of: a
     function word ("the", "of", "which", "I"; ``FUNCTION_WORDS``: no word is built
-    of these) makes it glued almost surely, a capital inside ("WaterTransport")
-    very likely."""
+    of these) makes it glued almost surely; a capital inside ("WaterTransport") or
+    an adverb in -ly ("sidesequally", "workedclosely": English builds compounds of
+    nouns, adjectives and particles, not of such adverbs) very likely."""
     if any(p.lower() in FUNCTION_WORDS for p in parts if len(p) >= 2 or p == "I"):
         return ODD_TOKEN**2
-    return ODD_TOKEN if CAMEL.search(core) else 1.0
+    return ODD_TOKEN if CAMEL.search(core) or any(_adverb(p.lower(), lexicon) for p in parts) else 1.0
+
+
+def _adverb(word: str, lexicon: Lexicon) -> bool:
+    """An adverb made with -ly from a common English word: "equally", "temporarily"
+    (not "family", whose stem is no word)."""
+    if len(word) < 6 or not word.endswith("ly"):
+        return False
+    stem = word[:-2]
+    stems = (stem, stem[:-1] + "y") if stem.endswith("i") else (stem,)
+    return any(lexicon.english.get(s, 0) >= PART_MIN_COUNT for s in stems)
