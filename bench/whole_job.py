@@ -17,7 +17,9 @@ pass``. Peak memory is the child's own ``ru_maxrss`` (``os.wait4``).
   ``python -m pipeline server start`` started beforehand (in a fresh
   ``PREFECT_HOME`` of its own, on a free port), paired round by round with
   the same run ``--no-prefect``: what Prefect costs on top (the issue's
-  target: at most 1.5 s); ``--no-server`` leaves it out;
+  target: at most 1.5 s), and beside them Prefect's own floor, a flow with
+  one empty task against the same server (bench/prefect_floor.py), which no
+  change to the pipeline can go below; ``--no-server`` leaves it out;
 - with ``--batch N``: N copies of the book as N books, once each: without
   Prefect, with Prefect one book at a time, and with ``--workers 2`` (a
   process pool, each book one task); the Prefect rows report to
@@ -84,7 +86,8 @@ def batch_rows(book: Path, books: int, tmp: Path, env: dict[str, str]) -> list[l
 
 
 def started_server_rows(book: Path, rounds: int, tmp: Path, env: dict[str, str]) -> list[list[str]]:
-    """The same cold run with and without Prefect, the Prefect one reporting to a started server; paired rounds.
+    """The same cold run with and without Prefect, the Prefect one reporting to a started server, beside
+    ``python -c pass`` and Prefect's own floor (bench/prefect_floor.py, the same server); paired rounds.
 
     The server is the project's own (``python -m pipeline server start``)
     in a fresh ``PREFECT_HOME``, started before the first round and
@@ -107,18 +110,26 @@ def started_server_rows(book: Path, rounds: int, tmp: Path, env: dict[str, str])
         commands = {
             "cold whole job, no Prefect (run --no-prefect --force)": [*run, "--no-prefect", "--out", str(tmp / "s-plain")],
             "cold whole job on Prefect, started server (run --force)": [*run, "--out", str(tmp / "s-flow")],
+            "python -c pass": [python, "-c", "pass"],
+            "Prefect's floor: a flow with one empty task (bench/prefect_floor.py)": [python, str(PROJECT / "bench" / "prefect_floor.py")],
         }
-        measure(commands["cold whole job on Prefect, started server (run --force)"], server_env)  # first flow: not counted
+        floor = "Prefect's floor: a flow with one empty task (bench/prefect_floor.py)"
+        envs = {name: server_env for name in commands} | {floor: {**server_env, "PREFECT_API_URL": f"http://127.0.0.1:{port}/api"}}
+        for first in ("cold whole job on Prefect, started server (run --force)", floor):
+            measure(commands[first], envs[first])  # first flow: not counted
         pairs = []
         for _ in range(rounds):
-            pairs.append([measure(command, server_env)[0] for command in commands.values()])
+            pairs.append([measure(command, envs[name])[0] for name, command in commands.items()])
     finally:
         subprocess.run([python, "-m", "pipeline", "server", "stop"], cwd=PROJECT, env=server_env, capture_output=True)
-    plain, flow = statistics.median(p for p, _ in pairs), statistics.median(f for _, f in pairs)
-    extra = statistics.median(f - p for p, f in pairs)
-    return [[name, f"{seconds:.3f}"] for name, seconds in zip(commands, (plain, flow))] + [
+    names = list(commands)
+    medians = {name: statistics.median(p[k] for p in pairs) for k, name in enumerate(names)}
+    extra = statistics.median(f - p for p, f, _, _ in pairs)
+    return [[name, f"{medians[name]:.3f}"] for name in names] + [
         ["Prefect's cost with a started server (median of paired differences)", f"{extra:+.3f}"],
-        ["ratio, Prefect / no Prefect (median)", f"{statistics.median(f / p for p, f in pairs):.2f}×"],
+        ["ratio, Prefect / no Prefect (median)", f"{statistics.median(f / p for p, f, _, _ in pairs):.2f}×"],
+        ["Prefect's floor over python -c pass (median of paired differences)",
+         f"{statistics.median(fl - e for _, _, e, fl in pairs):+.3f}"],
     ]
 
 

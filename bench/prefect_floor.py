@@ -1,0 +1,25 @@
+"""Prefect's own floor: a flow with one task that does nothing, in a new process.
+
+What any `run` on Prefect pays before the book's work: importing prefect,
+creating the flow and task runs on the server, and flushing logs and events
+at exit. bench/whole_job.py times it beside the book's run against the same
+started server, so the book's Prefect cost can be read against it.
+
+Run (with PREFECT_API_URL set to a started server): .venv/bin/python bench/prefect_floor.py
+"""
+
+from prefect import flow, task
+
+
+@task
+def nothing() -> int:
+    return 0
+
+
+@flow(name="prefect-floor")
+def floor() -> int:
+    return nothing.submit().result()
+
+
+if __name__ == "__main__":
+    floor()
