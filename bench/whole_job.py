@@ -18,13 +18,14 @@ pass``. Peak memory is the child's own ``ru_maxrss`` (``os.wait4``).
   ``PREFECT_HOME`` of its own, on a free port), paired round by round with
   the same run ``--no-prefect``: what Prefect costs on top (the issue's
   target: at most 1.5 s), and beside them Prefect's own floor, a flow with
-  one empty task against the same server (bench/prefect_floor.py), which no
-  change to the pipeline can go below; ``--no-server`` leaves it out;
+  one empty task against the same server (bench/prefect_floor.py): what
+  Prefect 3.8.8 costs a new process that does no work; ``--no-server``
+  leaves these out;
 - with ``--batch N``: N copies of the book as N books, once each: without
   Prefect, with Prefect one book at a time, and with ``--workers 2`` (a
-  process pool, each book one task); the Prefect rows report to
-  ``PREFECT_API_URL`` if set (a started server), else to an ephemeral one
-  in a fresh ``PREFECT_HOME``.
+  process pool, each book one task); the Prefect rows report to the same
+  started server (with ``--no-server``, to an ephemeral one in a fresh
+  ``PREFECT_HOME``, whose start every batch pays).
 
 The project's modules are byte-compiled first (``python -m compileall``), as
 pip does for an installed package and Python does on a first run: an
@@ -38,6 +39,7 @@ Run: .venv/bin/python bench/whole_job.py [--rounds 5] [--copies 8] [--batch 20] 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
 import socket
 import statistics
@@ -45,6 +47,7 @@ import subprocess
 import sys
 import time
 from pathlib import Path
+from typing import Iterator
 
 from common import BOOK, PROJECT, subprocess_env, table, temporary_folder
 
@@ -65,13 +68,18 @@ def measure(command: list[str], env: dict[str, str]) -> tuple[float, float]:
     return seconds, usage.ru_maxrss / 1024
 
 
-def batch_rows(book: Path, books: int, tmp: Path, env: dict[str, str]) -> list[list[str]]:
-    """Wall time of N books as one batch: plain, Prefect serial, Prefect with 2 workers; speed-up over serial."""
+def batch_rows(book: Path, books: int, tmp: Path, env: dict[str, str], prefect_env: dict[str, str]) -> list[list[str]]:
+    """Wall time of N books as one batch: plain, Prefect serial, Prefect with 2 workers; speed-up over serial.
+
+    ``prefect_env`` points the Prefect runs at a started server, or (with
+    ``--no-server``) at a fresh PREFECT_HOME, where each batch starts an
+    ephemeral server: 9-18 s in both serial and parallel runs, which caps
+    the speed-up far below two.
+    """
     raw = tmp / "batch"
     raw.mkdir()
     for n in range(books):
         (raw / f"book{n:02d}.txt").write_bytes(book.read_bytes())
-    prefect_env = {**env, "PREFECT_HOME": str(tmp / "prefect-home"), "DO_NOT_TRACK": "1"}
     run = [sys.executable, "-m", "pipeline", "run", str(raw / "*.txt"), "--force"]
     modes = {
         "plain (--no-prefect)": ([*run, "--no-prefect", "--out", str(tmp / "b-plain")], env),
@@ -85,15 +93,10 @@ def batch_rows(book: Path, books: int, tmp: Path, env: dict[str, str]) -> list[l
             for name, t in seconds.items()]
 
 
-def started_server_rows(book: Path, rounds: int, tmp: Path, env: dict[str, str]) -> list[list[str]]:
-    """The same cold run with and without Prefect, the Prefect one reporting to a started server, beside
-    ``python -c pass`` and Prefect's own floor (bench/prefect_floor.py, the same server); paired rounds.
-
-    The server is the project's own (``python -m pipeline server start``)
-    in a fresh ``PREFECT_HOME``, started before the first round and
-    stopped after the last, so no round pays for its start; its first
-    run (flow registration, first task definitions) is not counted either.
-    """
+@contextlib.contextmanager
+def started_server(tmp: Path, env: dict[str, str]) -> Iterator[tuple[dict[str, str], str]]:
+    """The project's own server (``python -m pipeline server start``) in a fresh ``PREFECT_HOME`` on a
+    free port, for the runs inside the block: (their environment, the API URL). Stopped at the end."""
     home = tmp / "prefect-server-home"
     server_env = {name: value for name, value in env.items() if not name.startswith("PREFECT_API")}
     server_env |= {"PREFECT_HOME": str(home), "DO_NOT_TRACK": "1"}
@@ -106,22 +109,32 @@ def started_server_rows(book: Path, rounds: int, tmp: Path, env: dict[str, str])
     if started.returncode:
         sys.exit(f"server start failed ({started.returncode}):\n{started.stderr[-3000:]}")
     try:
-        run = [python, "-m", "pipeline", "run", "--force", str(book)]
-        commands = {
-            "cold whole job, no Prefect (run --no-prefect --force)": [*run, "--no-prefect", "--out", str(tmp / "s-plain")],
-            "cold whole job on Prefect, started server (run --force)": [*run, "--out", str(tmp / "s-flow")],
-            "python -c pass": [python, "-c", "pass"],
-            "Prefect's floor: a flow with one empty task (bench/prefect_floor.py)": [python, str(PROJECT / "bench" / "prefect_floor.py")],
-        }
-        floor = "Prefect's floor: a flow with one empty task (bench/prefect_floor.py)"
-        envs = {name: server_env for name in commands} | {floor: {**server_env, "PREFECT_API_URL": f"http://127.0.0.1:{port}/api"}}
-        for first in ("cold whole job on Prefect, started server (run --force)", floor):
-            measure(commands[first], envs[first])  # first flow: not counted
-        pairs = []
-        for _ in range(rounds):
-            pairs.append([measure(command, envs[name])[0] for name, command in commands.items()])
+        yield server_env, f"http://127.0.0.1:{port}/api"
     finally:
         subprocess.run([python, "-m", "pipeline", "server", "stop"], cwd=PROJECT, env=server_env, capture_output=True)
+
+
+def started_server_rows(book: Path, rounds: int, tmp: Path, server_env: dict[str, str], api: str) -> list[list[str]]:
+    """The same cold run with and without Prefect, the Prefect one reporting to a started server, beside
+    ``python -c pass`` and Prefect's own floor (bench/prefect_floor.py, the same server); paired rounds.
+
+    The server was started before the first round (:func:`started_server`),
+    so no round pays for its start; the first run of each flow (flow
+    registration, first task definitions) is not counted either.
+    """
+    python = sys.executable
+    run = [python, "-m", "pipeline", "run", "--force", str(book)]
+    floor = "Prefect's floor: a flow with one empty task (bench/prefect_floor.py)"
+    commands = {
+        "cold whole job, no Prefect (run --no-prefect --force)": [*run, "--no-prefect", "--out", str(tmp / "s-plain")],
+        "cold whole job on Prefect, started server (run --force)": [*run, "--out", str(tmp / "s-flow")],
+        "python -c pass": [python, "-c", "pass"],
+        floor: [python, str(PROJECT / "bench" / "prefect_floor.py")],
+    }
+    envs = {name: server_env for name in commands} | {floor: {**server_env, "PREFECT_API_URL": api}}
+    for first in ("cold whole job on Prefect, started server (run --force)", floor):
+        measure(commands[first], envs[first])  # first flow: not counted
+    pairs = [[measure(command, envs[name])[0] for name, command in commands.items()] for _ in range(rounds)]
     names = list(commands)
     medians = {name: statistics.median(p[k] for p in pairs) for k, name in enumerate(names)}
     extra = statistics.median(f - p for p, f, _, _ in pairs)
@@ -159,8 +172,15 @@ def main(book: Path, rounds: int, copies: int, books: int = 0, server: bool = Tr
         forget(book_name(many))
         big = measure([*pipeline, "--force", str(many), "--out", str(tmp / "many")], env)
         forget(book_name(many))
-        with_server = started_server_rows(book, rounds, tmp, env) if server else []
-        batch = batch_rows(book, books, tmp, env) if books else []
+        with_server, batch, where = [], [], "an ephemeral server (fresh PREFECT_HOME)"
+        with contextlib.ExitStack() as stack:
+            if server:
+                server_env, where = stack.enter_context(started_server(tmp, env))
+                with_server = started_server_rows(book, rounds, tmp, server_env, where)
+            else:
+                server_env = {**env, "PREFECT_HOME": str(tmp / "prefect-home"), "DO_NOT_TRACK": "1"}
+            if books:
+                batch = batch_rows(book, books, tmp, env, server_env)
     seconds = {name: statistics.median(s for s, _ in runs) for name, runs in figures.items()}
     peak = {name: max(m for _, m in runs) for name, runs in figures.items()}
     naive, empty = seconds["naive peer (bench/naive.py)"], seconds["python -c pass"]
@@ -177,8 +197,7 @@ def main(book: Path, rounds: int, copies: int, books: int = 0, server: bool = Tr
         print(f"\nPrefect with a started server (`python -m pipeline server start`), median of {rounds} paired rounds\n")
         print(table(["command", "seconds"], with_server))
     if batch:
-        where = os.environ.get("PREFECT_API_URL") or "an ephemeral server (fresh PREFECT_HOME)"
-        print(f"\nbatch, {os.cpu_count()} cores, Prefect reporting to {where}\n")
+        print(f"\nbatch, {os.cpu_count()} cores, Prefect reporting to {'the started server' if server else where}\n")
         print(table(["batch", "seconds", "per book", "speed-up"], batch))
 
 

@@ -12,6 +12,7 @@ folder (:mod:`pipeline.run.publish`), so two runs of one book never mix.
 
 from __future__ import annotations
 
+import gc
 import json
 import time
 from dataclasses import asdict, dataclass, field, replace
@@ -105,6 +106,20 @@ BOOK_ERRORS = (InputError, RulesError, PublishError)
 """What fails one book and not the batch: bad input, malformed rules, an output that cannot be written."""
 
 
+def settle_heap() -> None:
+    """Exempt what is alive before a book's stages from garbage collection: the imports (Prefect's
+    run into the hundred thousands of objects), the rules, the dictionaries and earlier books' caches.
+
+    They live as long as the process, yet every full collection walks them,
+    and the stages' millions of small objects set off such collections
+    often. ``gc.freeze`` moves them to a generation the collector skips;
+    the stages leave no reference cycles behind (0 found after a book), so
+    nothing that becomes garbage later is kept by it. Most of the gain is
+    on Prefect, whose objects triple what a full collection walks.
+    """
+    gc.freeze()
+
+
 def clean_book(job: Job, options: RunOptions, config: Config, hooks: Hooks = Hooks()) -> Outcome:
     """Clean one raw file into ``job.folder`` unless its cache key is unchanged.
 
@@ -135,6 +150,7 @@ def clean_book(job: Job, options: RunOptions, config: Config, hooks: Hooks = Hoo
             from pipeline.run.render import render  # only now: a cached book needs neither the check nor the renderer
             from pipeline.verification import check
 
+            settle_heap()
             result = run_stages(step("read_book", read_book, job.path), config, options.skip, step=step)
             key = json.dumps(decision.key.to_dict(), sort_keys=True) if decision.key else None
             verification = step("verify_against_archive", check, result, config, key)
