@@ -517,6 +517,17 @@ def test_correct_ocr_words_hand_checked_other_scans(row, config):
     assert bool(changes) == (row["input"] != row["expected"])
 
 
+def test_a_word_beside_a_misread_foreign_word_is_neither_corrected_nor_reviewed(config):
+    """The Lutovinov letter's "Vsemirnaya literatura" with the second profile's "$" for "s": mixed.py
+    reads "Vsemirnaya", which is still no English word, so "literatura" beside it is a foreign phrase,
+    left alone; before, it went to review as "literature" (and a synthetic book wrote it)."""
+    text = "Z. I. Grzhebin’s, printing “V$emirnaya literatura” books in Germany."
+    out, changes, review = run(text, dataclasses.replace(config, archive_words=frozenset()))
+    assert out == text.replace("$", "s")
+    assert [c.after for c in changes] == ["“Vsemirnaya"]
+    assert not any(item.token.startswith("literatura") for item in review)
+
+
 def test_correct_ocr_words_other_scans_table_covers_every_class():
     outcomes = Counter((r["class"], r["outcome"].split(",")[0]) for r in OTHER_SCANS)
     for kind in ("confusion", "odd_character", "real_word", "lost_space"):

@@ -70,6 +70,7 @@ from pipeline.model import Book, Change, Paragraph, ReviewItem, change_in
 from pipeline.stages.correct_ocr_words.broken_words import split_words
 from pipeline.stages.correct_ocr_words.case_slips import case_decisions, case_phrases
 from pipeline.stages.correct_ocr_words.channel import Channel, learn
+from pipeline.stages.correct_ocr_words.decide import Decision
 from pipeline.stages.correct_ocr_words.foreign import word_decisions
 from pipeline.stages.correct_ocr_words.lost_spaces import lost_space_decisions
 from pipeline.stages.correct_ocr_words.mixed import note_or_letter, read_mixed
@@ -122,6 +123,16 @@ def _inside(start: int, spans: list[tuple[int, int]]) -> bool:
     return any(a <= start < b for a, b in spans)
 
 
+def _strange(tokens: list[Token], mixed: list[Decision], lexicon: Lexicon) -> list[bool]:
+    """The tokens mixed.py decides whose reading is still no known word ("V$emirnaya" read as
+    "Vsemirnaya", or a symbol left for review): foreign.py's sign of a foreign phrase."""
+    if not mixed:
+        return [False] * len(tokens)
+    readings = {d.start: d.after for d in mixed}
+    return [t.start in readings and (readings[t.start] is None or is_unknown(t._replace(core=readings[t.start]), lexicon))
+            for t in tokens]
+
+
 def correct_paragraph(
     paragraph: Paragraph,
     tokens: list[Token],
@@ -156,7 +167,7 @@ def correct_paragraph(
     known = [f and not u and t.start not in decided for f, u, t in zip(free, unknown, tokens)]
     real += case_decisions(tokens, paragraph.text, lexicon, phrases or Counter(), known)
     decisions = sorted(
-        word_decisions(tokens, unknown, paragraph.text, lexicon, config, nearby, channel)
+        word_decisions(tokens, unknown, paragraph.text, lexicon, config, nearby, channel, _strange(tokens, mixed, lexicon))
         + list(joins.values())
         + mixed
         + real,

@@ -29,9 +29,15 @@ NEIGHBOURS = 2
 
 
 def word_decisions(
-    tokens: list[Token], unknown: list[bool], text: str, lexicon: Lexicon, config: Config, nearby: frozenset[str], channel: Channel | None
+    tokens: list[Token], unknown: list[bool], text: str, lexicon: Lexicon, config: Config, nearby: frozenset[str],
+    channel: Channel | None, strange: list[bool] | None = None,
 ) -> list[Decision]:
-    """The decisions (decide.py) for the ``unknown`` tokens that are no part of a foreign phrase."""
+    """The decisions (decide.py) for the ``unknown`` tokens that are no part of a foreign phrase.
+
+    ``strange`` marks tokens decided elsewhere that still read as no known
+    word: mixed.py's "V$emirnaya", read "Vsemirnaya", is no sign that the
+    "literatura" beside it is English.
+    """
     channel = channel or prior(config.ocr_confusions)
     misread_words = real_word_readings(config)
     plain = [
@@ -52,7 +58,8 @@ def word_decisions(
     for i, token in enumerate(tokens):
         if not unknown[i]:
             continue
-        near = [j for j in range(max(0, i - NEIGHBOURS), min(len(tokens), i + NEIGHBOURS + 1)) if j != i and unknown[j] and not plain[j]]
+        near = [j for j in range(max(0, i - NEIGHBOURS), min(len(tokens), i + NEIGHBOURS + 1))
+                if j != i and (unknown[j] and not plain[j] or strange and strange[j])]
         if GLUED.match(token.core) or all((_name(tokens[j]) and misread(i)) or misread(j) for j in near):
             if decision(i):
                 found.append(decision(i))
