@@ -159,7 +159,8 @@ def correct_paragraph(
     joins = split_words(tokens, paragraph.text, lexicon, unknown)
     joined = {k for i in joins for k in (i, i + 1)}
     free = [i not in joined and not (spans and _inside(t.start, spans)) for i, t in enumerate(tokens)]
-    glued = lost_space_decisions(tokens, lexicon, config, free, nearby, channel)
+    rivals: dict[int, float] = {}
+    glued = lost_space_decisions(tokens, lexicon, config, free, nearby, channel, rivals)
     free = [f and i not in glued for i, f in enumerate(free)]
     real = real_word_decisions(tokens, lexicon, config, free) + list(glued.values())
     decided = {d.start for d in real}
@@ -167,7 +168,7 @@ def correct_paragraph(
     known = [f and not u and t.start not in decided for f, u, t in zip(free, unknown, tokens)]
     real += case_decisions(tokens, paragraph.text, lexicon, phrases or Counter(), known)
     decisions = sorted(
-        word_decisions(tokens, unknown, paragraph.text, lexicon, config, nearby, channel, _strange(tokens, mixed, lexicon))
+        word_decisions(tokens, unknown, paragraph.text, lexicon, config, nearby, channel, _strange(tokens, mixed, lexicon), rivals)
         + list(joins.values())
         + mixed
         + real,

@@ -57,12 +57,15 @@ def _describe(candidate: Candidate, share: float, channel: Channel) -> str:
 
 
 def decide(
-    token: Token, text: str, lexicon: Lexicon, config: Config, nearby: frozenset[str] = frozenset(), channel: Channel | None = None
+    token: Token, text: str, lexicon: Lexicon, config: Config, nearby: frozenset[str] = frozenset(), channel: Channel | None = None,
+    rival: float = 0.0,
 ) -> Decision | None:
     """Correct, review or leave one unknown token (None: leave it, nothing to say).
 
     ``channel`` prices the OCR confusions: the book's own (channel.py), or by
-    default the prior of rules/ocr_confusions.tsv.
+    default the prior of rules/ocr_confusions.tsv. ``rival`` is the score of
+    readings weighed elsewhere and left undecided (lost_spaces.py's split):
+    they count against this pass's best reading.
     """
     channel = channel or prior(config.ocr_confusions)
     glued = GLUED.match(token.core)
@@ -82,7 +85,7 @@ def decide(
     if not found:
         return None
     keep = KEEP_PRIOR * (ODD_TOKEN if odd(text[span[0] : span[1]]) or glued_run(core.lower(), lexicon) else 1.0)
-    total = keep + sum(c.score for c in found)
+    total = keep + rival + sum(c.score for c in found)
     ranked = sorted(found, key=lambda c: c.score, reverse=True)
     best, share = ranked[0], ranked[0].score / total
     if share >= ACCEPT:

@@ -30,13 +30,14 @@ NEIGHBOURS = 2
 
 def word_decisions(
     tokens: list[Token], unknown: list[bool], text: str, lexicon: Lexicon, config: Config, nearby: frozenset[str],
-    channel: Channel | None, strange: list[bool] | None = None,
+    channel: Channel | None, strange: list[bool] | None = None, rivals: dict[int, float] | None = None,
 ) -> list[Decision]:
     """The decisions (decide.py) for the ``unknown`` tokens that are no part of a foreign phrase.
 
     ``strange`` marks tokens decided elsewhere that still read as no known
     word: mixed.py's "V$emirnaya", read "Vsemirnaya", is no sign that the
-    "literatura" beside it is English.
+    "literatura" beside it is English. ``rivals`` are the scores of splits
+    lost_spaces.py found too close to call, by token index (decide.py's ``rival``).
     """
     channel = channel or prior(config.ocr_confusions)
     misread_words = real_word_readings(config)
@@ -48,7 +49,7 @@ def word_decisions(
 
     def decision(i: int) -> Decision | None:
         if i not in decided:
-            decided[i] = decide(tokens[i], text, lexicon, config, nearby, channel)
+            decided[i] = decide(tokens[i], text, lexicon, config, nearby, channel, (rivals or {}).get(i, 0.0))
         return decided[i]
 
     def misread(i: int) -> bool:

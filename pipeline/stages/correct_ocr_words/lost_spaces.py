@@ -58,14 +58,18 @@ MIN_LENGTH = 4
 
 
 def lost_space_decisions(
-    tokens: list[Token], lexicon: Lexicon, config: Config, free: list[bool], nearby: frozenset[str], channel: Channel | None = None
+    tokens: list[Token], lexicon: Lexicon, config: Config, free: list[bool], nearby: frozenset[str], channel: Channel | None = None,
+    rivals: dict[int, float] | None = None,
 ) -> dict[int, Decision]:
     """Decisions for the tokens that are words glued by a lost space, keyed by token index.
 
     ``free`` marks the tokens no other decision covers; ``nearby`` holds the
     paragraph's known words (candidates.score's burst factor); ``channel``
     prices the other readings a split competes with (channel.py; by default
-    the prior of rules/ocr_confusions.tsv).
+    the prior of rules/ocr_confusions.tsv). ``rivals`` receives the score of
+    each split too close to call against another reading, by token index:
+    the word pass weighs it, so that "peasantas" beside "peasants" is no
+    sure "peasants" while "peasant as" is nearly as likely.
 
     >>> from collections import Counter
     >>> from pipeline.stages.correct_ocr_words.tokens import tokenize
@@ -81,22 +85,26 @@ def lost_space_decisions(
         word = token.core.lower()
         if len(word) < MIN_LENGTH or word in lexicon.english or word in lexicon.protected or not free[i] or token.skip:
             continue
-        decision = _decide(token, word, lexicon, channel, nearby) if LETTERS.fullmatch(word) else None
+        decision, split = _decide(token, word, lexicon, channel, nearby) if LETTERS.fullmatch(word) else (None, 0.0)
         if decision:
             found[i] = decision
+        elif split and rivals is not None:
+            rivals[i] = split
     return found
 
 
-def _decide(token: Token, word: str, lexicon: Lexicon, channel: Channel, nearby: frozenset[str]) -> Decision | None:
+def _decide(token: Token, word: str, lexicon: Lexicon, channel: Channel, nearby: frozenset[str]) -> tuple[Decision | None, float]:
+    """The decision on the token, or None and the splits' score when they hold at least
+    ``REVIEW`` against the token itself but no decision (0.0 when they do not)."""
     core = token.core
     splits = [parts for parts in _splits(token, lexicon) if _misread(word, parts, lexicon)]
     if not splits:
-        return None
+        return None, 0.0
     scored = [score(token, Candidate(" ".join(parts), "split"), lexicon, channel, nearby) for parts in splits]
     best = max(scored, key=lambda c: c.score)
     keep = KEEP_PRIOR * _glue_factor(core, best.text.split(), lexicon)
     if best.score < REVIEW * (keep + sum(c.score for c in scored)):
-        return None  # no better than the token itself, before any other reading is looked up
+        return None, 0.0  # no better than the token itself, before any other reading is looked up
     words = {part.lower() for parts in splits for part in parts}
     others = [score(token, c, lexicon, channel, nearby).score for c in candidates(token, core, lexicon, channel)
               if c.kind != "split" and c.text.lower() not in words and allowed(token, c, lexicon)]
@@ -104,10 +112,10 @@ def _decide(token: Token, word: str, lexicon: Lexicon, channel: Channel, nearby:
     spaces = "a lost space" if best.text.count(" ") == 1 else f"{best.text.count(' ')} lost spaces"
     evidence = f"{spaces}{', ' + best.why if best.why else ''}, share {share:.2f}"
     if share >= ACCEPT:
-        return Decision(token.start, token.end, best.text, "split", evidence)
+        return Decision(token.start, token.end, best.text, "split", evidence), 0.0
     if share >= REVIEW and best.score >= max(others, default=0.0) and not lexicon.known(word):
-        return Decision(token.start, token.end, None, "review", f"not sure: {best.text!r} has {evidence}", (best.text,))
-    return None
+        return Decision(token.start, token.end, None, "review", f"not sure: {best.text!r} has {evidence}", (best.text,)), 0.0
+    return None, sum(c.score for c in scored)
 
 
 def _splits(token: Token, lexicon: Lexicon) -> list[tuple[str, ...]]:
