@@ -23,7 +23,7 @@ pass``. Peak memory is the child's own ``ru_maxrss`` (``os.wait4``).
   leaves these out;
 - with ``--batch N``: N copies of the book as N books, once each: without
   Prefect, with Prefect one book at a time, and with ``--workers 2`` (a
-  process pool, each book one task); the Prefect rows report to the same
+  worker processes, each book one task); the Prefect rows report to the same
   started server (with ``--no-server``, to an ephemeral one in a fresh
   ``PREFECT_HOME``, whose start every batch pays).
 

@@ -252,7 +252,7 @@ def test_server_batch_with_two_workers_runs_each_book_as_one_task(prefect_server
     assert len(book_runs(prefect_server, "cut-two")) == flows_before  # no book flow run: the book is one task
     assert wait_for(lambda: completed() > tasks_before), "no completed task run 'clean cut-two' of this batch"
     refused = cli(prefect_server, "run", str(raw_dir / "*.txt"), "--workers", "2", "--no-prefect")
-    assert refused.returncode == 2 and "--workers runs the books in a Prefect process pool" in refused.stderr
+    assert refused.returncode == 2 and "--workers runs the books in worker processes under Prefect" in refused.stderr
 
 
 LOG_RECORD = re.compile(r"^\d\d:\d\d:\d\d\.\d+ \| ", re.M)

@@ -97,7 +97,7 @@ def options_from(out: Path, rules: Path, archive: Optional[Path], no_archive: bo
 @click.option("--dask", metavar="ADDRESS",
               help="Run the books on a Dask cluster: its scheduler address, or 'local' for 2 local workers")
 @click.option("--workers", type=click.IntRange(min=1), default=1,
-              help="Books cleaned at once, each in its own process as one Prefect task (2 uses both cores of a 2-core machine)")
+              help="Books cleaned at once, each in a worker process as one Prefect task (2 uses both cores of a 2-core machine)")
 @click.option("--verbose", "-v", is_flag=True, help="Show Prefect's own log on the terminal")
 def run(files: tuple[str, ...], out: Path, rules: Path, archive: Path, no_archive: bool, skip: tuple[str, ...],
         no_prefect: bool, force: bool, dask: Optional[str], workers: int, verbose: bool) -> None:
@@ -115,7 +115,7 @@ def run(files: tuple[str, ...], out: Path, rules: Path, archive: Path, no_archiv
         fail("--dask maps the books over Dask through Prefect; drop --no-prefect")
         raise click.exceptions.Exit(2)
     if workers > 1 and (no_prefect or dask):
-        fail("--workers runs the books in a Prefect process pool; drop " + ("--no-prefect" if no_prefect else "--dask"))
+        fail("--workers runs the books in worker processes under Prefect; drop " + ("--no-prefect" if no_prefect else "--dask"))
         raise click.exceptions.Exit(2)
     try:
         options = options_from(out, rules, archive, no_archive, skip, force)
@@ -132,6 +132,10 @@ def run(files: tuple[str, ...], out: Path, rules: Path, archive: Path, no_archiv
     if no_prefect:
         outcomes = clean_with_progress(jobs, options, config)
     else:
+        if workers > 1:  # now, so that their start-up overlaps Prefect's import
+            from pipeline.run import workers as book_workers
+
+            book_workers.start(workers)
         from pipeline.ops.environment import connect_to_server, dask_reachable, log_runs_to_file  # not for --no-prefect
 
         if dask and dask != "local":
@@ -157,7 +161,7 @@ def run(files: tuple[str, ...], out: Path, rules: Path, archive: Path, no_archiv
         from pipeline.ops.flow import run_batch
 
         if workers > 1:
-            click.echo(f"note: {workers} books at once, each in its own process as one task", err=True)
+            click.echo(f"note: {workers} books at once, each in a worker process as one task", err=True)
         outcomes, error = run_batch([str(job.path.absolute()) for job in jobs], options, dask, workers)
         for outcome in outcomes:
             report(outcome)

@@ -3,7 +3,7 @@
 - ``clean-raw`` is the batch: it checks its inputs first (a glob that
   matches nothing, two inputs for one output folder, malformed rules: one
   message, before any book), runs each book as one task run named
-  ``clean <book>`` (in turn, or ``--workers`` at once in a process pool),
+  ``clean <book>`` (in turn, or ``--workers`` at once in worker processes),
   keeps a progress artifact and a summary table, and fails if any book
   failed. A book's task logs a line per step (each stage's changes and
   seconds) and keeps the book's artifacts: the archive check (a table and a
@@ -27,14 +27,11 @@ the schedule paused.
 
 
 import asyncio
-import json
 import logging
 import os
 import signal
-import time
 from collections.abc import Mapping
 from datetime import datetime
-from functools import lru_cache
 from pathlib import Path
 from typing import Callable, Literal, Optional
 
@@ -46,48 +43,26 @@ from prefect.runtime import task_run as current_task_run
 from prefect.settings import PREFECT_FLOWS_HEARTBEAT_FREQUENCY, temporary_settings
 from prefect.states import Completed, Failed, State
 from prefect.context import FlowRunContext
-from prefect.task_runners import ProcessPoolTaskRunner, ThreadPoolTaskRunner
+from prefect.task_runners import ThreadPoolTaskRunner
 from prefect.utilities.annotations import quote
 
-from pipeline.config import Config
 from pipeline.locations import ARCHIVE_DIR, CLEAN_DIR, RAW_GLOB, RULES_DIR
 from pipeline.reader import InputError, book_name
-from pipeline.rules import RulesError, load_config
-from pipeline.run import cache
+from pipeline.rules import RulesError
+from pipeline.run import workers as book_workers
+from pipeline.run.artifacts import Artifact, book_artifacts
 from pipeline.run.batch import expand_inputs, format_summary, summary_rows, summary_totals
-from pipeline.run.book import Hooks, Outcome, Result, clean_book
+from pipeline.run.book import Hooks, Outcome, Result, clean_book, logged_step
+from pipeline.run.cache import config_for
 from pipeline.run.names import plan
 from pipeline.run.options import RunOptions
 from pipeline.stages import STAGES
-from pipeline.verification import Verification, to_markdown
-from pipeline.verification import summary_rows as verification_rows
+from pipeline.verification import Verification
 
 StageName = Literal[tuple(STAGES)]  # type: ignore[valid-type]  # the schema's enum: a typo is refused when a run is created
 IGNORE_SIGINT = "PIPELINE_FLOW_IGNORES_SIGINT"
 """Set by ``serve`` for the flow processes it starts: Ctrl-C in its terminal reaches the whole process
 group, and must stop the server (which cancels the run), not crash the run."""
-
-
-def artifact_key(text: str) -> str:
-    """An artifact key from any text: Prefect accepts only ``[a-z0-9-]``.
-
-    >>> artifact_key("Lenin's_Fight 2")
-    'lenin-s-fight-2'
-    """
-    return "".join(c if c.isascii() and c.isalnum() else "-" for c in text.lower())
-
-
-@lru_cache(maxsize=4)
-def _config(rules: str, archive: str | None, digest: tuple[str, str]) -> Config:
-    return load_config(Path(rules), Path(archive) if archive else None)
-
-
-def config_for(options: RunOptions) -> Config:
-    """The Config of these options, read once per process while rules/ and the archive hash the same."""
-    archive = options.archive
-    digest = (cache.tree_digest(options.rules),
-              cache.tree_digest(archive) if archive is not None and archive.is_dir() else "none")
-    return _config(str(options.rules), str(archive) if archive else None, digest)
 
 
 @task(cache_policy=NO_CACHE)
@@ -108,44 +83,17 @@ def run_as_task(name: str, function: Callable, *args):
     return step_task.with_options(name=name)(name, function, quote(args))
 
 
-def review_rows(tsv: str) -> list[dict[str, str]]:
-    r"""The open rows of review.tsv as table rows (the dashboard's list of what is still to decide).
-
-    >>> review_rows("stage\tpage\tline\ttoken\ncorrect_ocr_words\t130\t6374\tTommorow\n")
-    [{'stage': 'correct_ocr_words', 'page': '130', 'line': '6374', 'token': 'Tommorow'}]
-    """
-    header, *rows = tsv.rstrip("\n").split("\n")
-    names = header.split("\t")
-    return [dict(zip(names, row.split("\t"))) for row in rows if row]
-
-
 def publish_artifacts(result: Result, verification: Verification | None, files: Mapping[str, str]) -> None:
-    """The archive check (table and report), the open review rows (table) and the book's stats,
-    as artifacts of the book's flow run."""
-    key = artifact_key(result.book.name)
-    if verification is not None:
-        create_table_artifact(key="verification-" + key, table=verification_rows(verification),
-                              description="Clean documents against the archive transcriptions")
-        create_markdown_artifact(key="verification-report-" + key, markdown=to_markdown(verification),
-                                 description="Archive check: figures and the differences left")
-    review = review_rows(files["review.tsv"])
-    create_table_artifact(key="review-" + key, table=review or [{"open rows": "none"}],
-                          description=f"Review: {len(review)} open row(s); answer them in rules/review_decisions.tsv")
-    stats = json.loads(files["stats.json"])
-    pages = stats["pages"]
-    create_markdown_artifact(
-        key="stats-" + key,
-        markdown=(
-            f"# {result.book.name}\n\n"
-            f"- pages {pages['first']}..{pages['last']} ({pages['count']}), gaps {pages['gaps']}, "
-            f"misreads repaired {len(pages['misread_repaired'])}\n"
-            f"- paragraphs {stats['paragraphs']['count']}, documents {stats['documents']}, changes {stats['changes']}\n"
-            + "".join(f"- warning: {w}\n" for w in stats["warnings"])
-            + "\n| rule | count |\n|---|---|\n"
-            + "".join(f"| {rule} | {count} |\n" for rule, count in stats["changes_by_rule"].items())
-        ),
-        description="Cleanup statistics",
-    )
+    """The book's artifacts (:func:`pipeline.run.artifacts.book_artifacts`) on its flow or task run."""
+    create_artifacts(book_artifacts(result, verification, files))
+
+
+def create_artifacts(artifacts: list[Artifact]) -> None:
+    for artifact in artifacts:
+        if artifact["kind"] == "table":
+            create_table_artifact(key=artifact["key"], table=artifact["table"], description=artifact["description"])
+        else:
+            create_markdown_artifact(key=artifact["key"], markdown=artifact["markdown"], description=artifact["description"])
 
 
 def _now() -> str:
@@ -168,7 +116,11 @@ def _clean_logged(step: Callable, path: str, out_dir: str, rules_dir: str | None
     options = _options(out_dir, rules_dir, archive_dir, skip, force)
     job = plan([Path(path)], options.out)[0]
     hooks = Hooks(step=step, on_wait=logger.warning, on_rendered=publish_artifacts, on_note=logger.info)
-    outcome = clean_book(job, options, config_for(options), hooks)
+    return _finish(clean_book(job, options, config_for(options), hooks), logger)
+
+
+def _finish(outcome: Outcome, logger) -> Outcome | State:
+    """A book's warnings and outcome logged; a failed book a Failed state with the reason (the outcome is its data)."""
     for warning in outcome.warnings:
         logger.warning("%s", warning)
     if outcome.failed:
@@ -216,13 +168,12 @@ def book_task(path: str, out_dir: str, rules_dir: str | None, archive_dir: str |
                    else str(state.message), str(Path(out_dir) / book_name(path)))
 
 
-def step_logged(name: str, function: Callable, *args):
-    """The ``step`` of a book run as one task: the step called directly, and a log line for each stage."""
-    start = time.perf_counter()
-    value = function(*args)
-    if name in STAGES:
-        get_run_logger().info("%s: %d change(s), %.2f s", name, len(value[1]), time.perf_counter() - start)
-    return value
+def _log_line(text: str) -> None:
+    get_run_logger().info("%s", text)
+
+
+step_logged = logged_step(_log_line)
+"""The ``step`` of a book run as one task: the step called directly, and a log line for each stage."""
 
 
 @task(name="clean_book", task_run_name=_book_task_name, cache_policy=NO_CACHE)
@@ -230,12 +181,25 @@ def book_in_one_task(path: str, out_dir: str, rules_dir: str | None, archive_dir
                      skip: list[str] | None, force: bool) -> Outcome | State:
     """One book as one task: its steps run inside it, logged, without a flow run or a task run each.
 
-    The batch's way to run a book, one at a time or in the process pool of
-    ``--workers``: a book flow with a task per step costs as much in
-    Prefect's machinery as the book's own work. The dashboard shows one task
-    run per book, with a log line per stage and the book's artifacts.
+    The batch's way to run a book one at a time: a book flow with a task
+    per step costs as much in Prefect's machinery as the book's own work.
+    The dashboard shows one task run per book, with a log line per stage and
+    the book's artifacts.
     """
     return _clean_logged(step_logged, path, out_dir, rules_dir, archive_dir, skip, force)
+
+
+@task(name="clean_book", task_run_name=_book_task_name, cache_policy=NO_CACHE)
+def book_in_worker(path: str, out_dir: str, rules_dir: str | None, archive_dir: str | None,
+                   skip: list[str] | None, force: bool) -> Outcome | State:
+    """One book as one task, cleaned by a worker process of :mod:`pipeline.run.workers` (``--workers``):
+    the task waits for it, then logs its lines and keeps its artifacts."""
+    logger = get_run_logger()
+    report = book_workers.clean(path, _options(out_dir, rules_dir, archive_dir, skip, force))
+    for level, text in report.lines:
+        logger.log(level, "%s", text)
+    create_artifacts(report.artifacts)
+    return _finish(report.outcome, logger)
 
 
 def failure_message(exc: BaseException) -> str:
@@ -280,8 +244,10 @@ def clean_raw(
         return Failed(message=str(exc), data=[])
     paths = [str(job.path) for job in jobs]
     progress = create_progress_artifact(0.0, key="clean-raw-progress", description=f"books done of {len(paths)}")
-    local = isinstance(FlowRunContext.get().task_runner, (ThreadPoolTaskRunner, ProcessPoolTaskRunner))
-    futures = (book_in_one_task if local else book_task).map(
+    runner = FlowRunContext.get().task_runner
+    book = (book_in_worker if isinstance(runner, WorkerProcesses)
+            else book_in_one_task if isinstance(runner, ThreadPoolTaskRunner) else book_task)
+    futures = book.map(
         paths, unmapped(out_dir), unmapped(rules_dir), unmapped(archive_dir), unmapped(list(options.skip)), unmapped(force))
     outcomes: list[Outcome] = []
     for job, future in zip(jobs, futures):
@@ -307,18 +273,27 @@ def _in_main_thread() -> bool:
     return threading.current_thread() is threading.main_thread()
 
 
-def task_runner(dask: str | None, workers: int = 1):
-    """The batch's task runner: books in turn, ``workers`` books at once in a process pool, or on a Dask cluster
-    (``local``: 2 workers here; else its address).
+class WorkerProcesses(ThreadPoolTaskRunner):
+    """``--workers N``: N task threads, each waiting on one of N worker processes (:mod:`pipeline.run.workers`),
+    started when the flow starts unless the command started them already."""
 
-    Books in turn and process pool workers run each book as one task
-    (:func:`book_in_one_task`). Dask workers run the book flows themselves,
+    def __enter__(self):
+        book_workers.start(self._max_workers)
+        return super().__enter__()
+
+
+def task_runner(dask: str | None, workers: int = 1):
+    """The batch's task runner: books in turn, ``workers`` books at once (each task thread waits on a
+    worker process of :mod:`pipeline.run.workers`), or on a Dask cluster (``local``: 2 workers here; else its address).
+
+    Books in turn and in worker processes are each one task
+    (:func:`book_in_one_task`, :func:`book_in_worker`). Dask workers run the book flows themselves,
     so they must import this project and reach the Prefect API
     (``PREFECT_API_URL`` in their environment); a local cluster's workers
     inherit this process's.
     """
     if not dask:
-        return ThreadPoolTaskRunner(max_workers=1) if workers <= 1 else ProcessPoolTaskRunner(max_workers=workers)
+        return ThreadPoolTaskRunner(max_workers=1) if workers <= 1 else WorkerProcesses(max_workers=workers)
     from prefect_dask import DaskTaskRunner  # imports distributed: ~1 s, only when asked for
 
     logging.getLogger("distributed").setLevel(logging.ERROR)

@@ -40,6 +40,20 @@ def run_directly(name: str, function: Callable, *args):
     return function(*args)
 
 
+def logged_step(log: Callable[[str], None]) -> Step:
+    """A ``step`` that calls the function and gives ``log`` a line for each stage: its changes and seconds."""
+    from pipeline.stages import STAGES
+
+    def step(name: str, function: Callable, *args):
+        start = time.perf_counter()
+        value = function(*args)
+        if name in STAGES:
+            log(f"{name}: {len(value[1])} change(s), {time.perf_counter() - start:.2f} s")
+        return value
+
+    return step
+
+
 @dataclass(frozen=True, slots=True)
 class Hooks:
     """How a caller watches or wraps a book's run; every hook is optional.

@@ -24,19 +24,23 @@ from __future__ import annotations
 import hashlib
 import json
 from dataclasses import dataclass
+from functools import lru_cache
 from importlib import metadata
 from pathlib import Path
 from typing import Iterable
 
 from pipeline import __version__
+from pipeline.config import Config
 from pipeline.reader import MAX_BYTES
 from pipeline.run.names import Job
 from pipeline.run.options import RunOptions
 from pipeline.run.publish import RECORD
+from pipeline.rules import load_config
 
 PACKAGE_DIR = Path(__file__).resolve().parent.parent
 DISTRIBUTION = "ocr-cleanup-pipeline"
-NOT_OUTPUT_SHAPING = ("cli/", "__main__.py", "ops/", "changelog/", "run/batch.py", "run/cache.py", "run/publish.py")
+NOT_OUTPUT_SHAPING = ("cli/", "__main__.py", "ops/", "changelog/", "run/artifacts.py", "run/batch.py", "run/cache.py",
+                      "run/publish.py", "run/workers.py")
 """Code that decides how a run is driven or shown, not what it writes: editing it keeps the cache."""
 COMPONENTS = ("raw", "rules", "archive", "pipeline", "options")
 
@@ -222,3 +226,17 @@ def decide(job: Job, options: RunOptions) -> Verdict:
     if missing:
         return Verdict(False, "changed: output missing (" + ", ".join(missing) + ")", key)
     return Verdict(True, "cached", key, tuple(kept.get("warnings", ())))
+
+
+@lru_cache(maxsize=4)
+def _config(rules: str, archive: str | None, digest: tuple[str, str]) -> Config:
+    return load_config(Path(rules), Path(archive) if archive else None)
+
+
+def config_for(options: RunOptions) -> Config:
+    """The Config of these options, read once per process while rules/ and the archive hash the same:
+    the books of a flow run, or of a worker process, share it."""
+    archive = options.archive
+    digest = (tree_digest(options.rules),
+              tree_digest(archive) if archive is not None and archive.is_dir() else "none")
+    return _config(str(options.rules), str(archive) if archive else None, digest)

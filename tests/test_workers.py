@@ -1,0 +1,57 @@
+"""``--workers``' worker processes: a book cleaned in one comes out as the book cleaned in place, with its
+log lines and artifacts sent back; a worker that dies fails its book, and the next book gets a new worker."""
+
+from __future__ import annotations
+
+import os
+import signal
+from concurrent.futures.process import BrokenProcessPool
+from pathlib import Path
+
+import pytest
+
+from conftest import BOOK, clean_one
+from pipeline.run import workers
+from pipeline.run.artifacts import review_rows
+from pipeline.run.options import RunOptions
+from pipeline.stages import STAGES
+
+
+@pytest.fixture
+def cut(tmp_path) -> Path:
+    """Pages 5 to 12 of the book, cut from the raw file."""
+    path = tmp_path / "raw" / "cut.txt"
+    path.parent.mkdir()
+    path.write_text("\n".join(BOOK.read_text(encoding="utf-8").split("\n")[182:580]) + "\n", encoding="utf-8")
+    return path
+
+
+@pytest.fixture
+def one_worker():
+    workers.start(1)
+    yield
+    workers.stop()
+
+
+def test_workers_clean_a_book_as_in_place_and_send_back_its_lines_and_artifacts(cut, tmp_path, config, one_worker):
+    here = clean_one(cut, tmp_path / "here", config)
+    report = workers.clean(str(cut), RunOptions(tmp_path / "there"))
+    assert report.outcome.status == "cleaned" and report.outcome.changes == here.changes > 0
+    for name in ("book.md", "changes.jsonl", "review.tsv", "stats.json"):
+        assert (tmp_path / "there" / "cut" / name).read_bytes() == (tmp_path / "here" / "cut" / name).read_bytes()
+    logged = [text.split(":")[0] for _, text in report.lines]
+    assert logged == list(STAGES)  # a line for each stage, in order: "correct_ocr_words: 12 change(s), 0.31 s"
+    artifacts = {artifact["key"]: artifact for artifact in report.artifacts}
+    review = review_rows((tmp_path / "there" / "cut" / "review.tsv").read_text(encoding="utf-8"))
+    assert artifacts["review-cut"]["table"] == (review or [{"open rows": "none"}])
+    assert f"changes {here.changes}" in artifacts["stats-cut"]["markdown"]
+
+
+def test_workers_a_dead_worker_fails_its_book_and_the_next_book_gets_a_new_one(cut, tmp_path, one_worker):
+    for pid in list(workers._pool._processes):
+        os.kill(pid, signal.SIGKILL)
+    with pytest.raises(BrokenProcessPool):
+        workers.clean(str(cut), RunOptions(tmp_path / "lost"))
+    assert not (tmp_path / "lost" / "cut").exists()
+    again = workers.clean(str(cut), RunOptions(tmp_path / "again"))
+    assert again.outcome.status == "cleaned" and (tmp_path / "again" / "cut" / "book.md").exists()
