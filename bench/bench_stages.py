@@ -122,7 +122,7 @@ def main(book: Path) -> None:
         _, peak = tracemalloc.get_traced_memory()
         tracemalloc.stop()
         print(f"peak Python allocations during a warm run (tracemalloc): {peak / 1e6:.0f} MB "
-              f"(the book in memory, every stage's snapshot kept in Result)")
+              f"(the book in memory; no stage snapshots kept)")
 
         print("\nwhole command, new process (reads, cleans, renders and writes clean/<book>/):")
         cli = [sys.executable, "-m", "pipeline", "run", str(book)]
