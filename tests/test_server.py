@@ -95,6 +95,12 @@ def book_tasks(info, name: str) -> list[dict]:
     return api(info, "/task_runs/filter", {"task_runs": {"name": {"any_": [f"clean {name}"]}}, "sort": "EXPECTED_START_TIME_DESC"})
 
 
+def stage_lines(info, run: dict) -> list[str] | None:
+    """The log messages of a book's task run once every stage has its line there ("correct_ocr_words: 12 change(s), ...")."""
+    said = [log["message"] for log in api(info, "/logs/filter", {"logs": {"task_run_id": {"any_": [run["id"]]}}})]
+    return said if all(any(m.startswith(f"{stage}: ") and "change(s)" in m for m in said) for stage in STAGES) else None
+
+
 @pytest.fixture(scope="module")
 def cleaned(prefect_server, raw_dir, tmp_path_factory):
     """One CLI run of the batch over the cut book, reporting to the server: (CLI result, the book's task run, out dir)."""
@@ -123,12 +129,7 @@ def test_server_run_reports_to_it_with_a_task_run_per_book_a_log_line_per_stage_
     assert run["state_type"] == "COMPLETED"
     assert not book_runs(prefect_server, "cut")  # no flow run of its own, no task run per step: one task
 
-    def stage_lines():
-        logs = api(prefect_server, "/logs/filter", {"logs": {"task_run_id": {"any_": [run["id"]]}}})
-        said = [log["message"] for log in logs]
-        return said if all(any(m.startswith(f"{stage}: ") and "change(s)" in m for m in said) for stage in STAGES) else None
-
-    assert wait_for(stage_lines), "not every stage has its log line in the book's task run"
+    assert wait_for(lambda: stage_lines(prefect_server, run)), "not every stage has its log line in the book's task run"
     artifacts = api(prefect_server, "/artifacts/filter", {"artifacts": {"flow_run_id": {"any_": [run["flow_run_id"]]}}})
     by_key = {a["key"]: a for a in artifacts}
     assert by_key["stats-cut"]["type"] == "markdown" and "paragraphs" in by_key["stats-cut"]["data"]
@@ -251,6 +252,10 @@ def test_server_batch_with_two_workers_runs_each_book_as_one_task(prefect_server
         assert (tmp_path / "clean" / name / "book.md").read_bytes() == (out / "cut" / "book.md").read_bytes()
     assert len(book_runs(prefect_server, "cut-two")) == flows_before  # no book flow run: the book is one task
     assert wait_for(lambda: completed() > tasks_before), "no completed task run 'clean cut-two' of this batch"
+    run = book_tasks(prefect_server, "cut-two")[0]  # the book was cleaned in a worker process: its task still has
+    assert wait_for(lambda: stage_lines(prefect_server, run)), "a stage's log line is missing"  # every stage's line
+    artifacts = api(prefect_server, "/artifacts/filter", {"artifacts": {"flow_run_id": {"any_": [run["flow_run_id"]]}}})
+    assert {"review-cut-two", "stats-cut-two"} <= {a["key"] for a in artifacts}  # and the book's artifacts
     refused = cli(prefect_server, "run", str(raw_dir / "*.txt"), "--workers", "2", "--no-prefect")
     assert refused.returncode == 2 and "--workers runs the books in worker processes under Prefect" in refused.stderr
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import os
 import signal
+from concurrent.futures import ThreadPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
 
@@ -35,7 +36,9 @@ def one_worker():
 
 def test_workers_clean_a_book_as_in_place_and_send_back_its_lines_and_artifacts(cut, tmp_path, config, one_worker):
     here = clean_one(cut, tmp_path / "here", config)
-    report = workers.clean(str(cut), RunOptions(tmp_path / "there"))
+    heard: list[tuple[int, str]] = []
+    report = workers.clean(str(cut), RunOptions(tmp_path / "there"), lambda level, text: heard.append((level, text)))
+    assert heard == report.lines  # each line heard once, in order, whether it came by the queue or with the report
     assert report.outcome.status == "cleaned" and report.outcome.changes == here.changes > 0
     for name in ("book.md", "changes.jsonl", "review.tsv", "stats.json"):
         assert (tmp_path / "there" / "cut" / name).read_bytes() == (tmp_path / "here" / "cut" / name).read_bytes()
@@ -45,6 +48,24 @@ def test_workers_clean_a_book_as_in_place_and_send_back_its_lines_and_artifacts(
     review = review_rows((tmp_path / "there" / "cut" / "review.tsv").read_text(encoding="utf-8"))
     assert artifacts["review-cut"]["table"] == (review or [{"open rows": "none"}])
     assert f"changes {here.changes}" in artifacts["stats-cut"]["markdown"]
+
+
+def test_workers_two_books_at_once_each_hears_only_its_own_lines(cut, tmp_path):
+    other = cut.with_name("other.txt")
+    other.write_text("\n".join(BOOK.read_text(encoding="utf-8").split("\n")[900:1300]) + "\n", encoding="utf-8")
+    workers.start(2)
+    try:
+        heard: dict[str, list] = {"cut": [], "other": []}
+
+        def clean(path: Path):
+            return workers.clean(str(path), RunOptions(tmp_path / "out"), lambda *line: heard[path.stem].append(line))
+
+        with ThreadPoolExecutor(2) as threads:
+            reports = dict(zip(("cut", "other"), threads.map(clean, (cut, other))))
+    finally:
+        workers.stop()
+    assert reports["cut"].lines != reports["other"].lines  # the two cuts differ in their changes
+    assert heard["cut"] == reports["cut"].lines and heard["other"] == reports["other"].lines
 
 
 def test_workers_a_dead_worker_fails_its_book_and_the_next_book_gets_a_new_one(cut, tmp_path, one_worker):

@@ -193,11 +193,10 @@ def book_in_one_task(path: str, out_dir: str, rules_dir: str | None, archive_dir
 def book_in_worker(path: str, out_dir: str, rules_dir: str | None, archive_dir: str | None,
                    skip: list[str] | None, force: bool) -> Outcome | State:
     """One book as one task, cleaned by a worker process of :mod:`pipeline.run.workers` (``--workers``):
-    the task waits for it, then logs its lines and keeps its artifacts."""
+    the task logs its lines as they come, then keeps its artifacts."""
     logger = get_run_logger()
-    report = book_workers.clean(path, _options(out_dir, rules_dir, archive_dir, skip, force))
-    for level, text in report.lines:
-        logger.log(level, "%s", text)
+    report = book_workers.clean(path, _options(out_dir, rules_dir, archive_dir, skip, force),
+                                lambda level, text: logger.log(level, "%s", text))
     create_artifacts(report.artifacts)
     return _finish(report.outcome, logger)
 

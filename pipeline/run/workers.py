@@ -11,19 +11,24 @@ task run per book that lasts as long as the book's work.
 
 A worker sends back what the task shows: the outcome, the log lines (each
 stage's changes and seconds, notes) and the book's artifacts as plain data
-(:mod:`pipeline.run.artifacts`). The log lines reach the dashboard when the
-book ends, not as each stage ends.
+(:mod:`pipeline.run.artifacts`). Each log line is also sent as it is made,
+through a queue the pool's workers share, so the dashboard shows a book's
+stages as they end; the lines that queue has not delivered by the time the
+book ends are taken from the report, so none is lost or shown twice.
 """
 
 from __future__ import annotations
 
+import itertools
 import logging
 import multiprocessing
+import queue
 import threading
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Callable
 
 from pipeline.run.artifacts import Artifact, book_artifacts
 from pipeline.run.book import Hooks, Outcome, clean_book, logged_step
@@ -41,22 +46,35 @@ class BookReport:
     artifacts: list[Artifact] = field(default_factory=list)
 
 
-def clean_reported(path: str, options: RunOptions) -> BookReport:
-    """Clean one raw file as :func:`pipeline.run.book.clean_book` does, keeping its log lines and artifacts."""
+_outbox = None
+"""In a worker: the queue its log lines go out by, as (ticket, level, text)."""
+
+
+def clean_reported(path: str, options: RunOptions, ticket: int = 0) -> BookReport:
+    """Clean one raw file as :func:`pipeline.run.book.clean_book` does, keeping its log lines and artifacts
+    (each line also sent at once, under ``ticket``, when this runs in a worker)."""
     lines: list[tuple[int, str]] = []
     artifacts: list[Artifact] = []
+
+    def log(level: int, text: str) -> None:
+        lines.append((level, text))
+        if _outbox is not None:
+            _outbox.put((ticket, level, text))
+
     hooks = Hooks(
-        step=logged_step(lambda text: lines.append((logging.INFO, text))),
-        on_wait=lambda text: lines.append((logging.WARNING, text)),
+        step=logged_step(lambda text: log(logging.INFO, text)),
+        on_wait=lambda text: log(logging.WARNING, text),
         on_rendered=lambda result, verification, files: artifacts.extend(book_artifacts(result, verification, files)),
-        on_note=lambda text: lines.append((logging.INFO, text)),
+        on_note=lambda text: log(logging.INFO, text),
     )
     outcome = clean_book(plan([Path(path)], options.out)[0], options, config_for(options), hooks)
     return BookReport(outcome, lines, artifacts)
 
 
-def _warm() -> None:
+def _warm(outbox) -> None:
     """A new worker imports what every book needs now, while the command is still importing Prefect."""
+    global _outbox
+    _outbox = outbox
     import pipeline.run.render  # noqa: F401
     import pipeline.verification  # noqa: F401
     from pipeline.stages import STAGES
@@ -69,7 +87,31 @@ def _ready() -> None:
     """Nothing: submitted once per worker so that each is started at once, not at its first book."""
 
 
+class _Relay:
+    """The parent's end of the workers' log queue: a thread hands each line to the inbox of its book's ticket."""
+
+    def __init__(self, context) -> None:
+        self.lines = context.Queue()
+        self.inboxes: dict[int, queue.SimpleQueue] = {}
+        self.tickets = itertools.count(1)
+        self.stopped = threading.Event()
+        threading.Thread(target=self._run, name="book-worker-log-relay", daemon=True).start()
+
+    def _run(self) -> None:
+        while not self.stopped.is_set():
+            try:
+                ticket, level, text = self.lines.get(timeout=0.2)
+            except queue.Empty:
+                continue
+            except (EOFError, OSError):  # the queue was closed
+                return
+            inbox = self.inboxes.get(ticket)
+            if inbox is not None:  # else its book has ended and the report carried the line
+                inbox.put((level, text))
+
+
 _pool: ProcessPoolExecutor | None = None
+_relay: _Relay | None = None
 _size = 0
 _lock = threading.Lock()  # the flow's task threads share the pool
 
@@ -80,12 +122,14 @@ def start(workers: int) -> None:
     Spawned, not forked: the flow process runs Prefect's threads, and a
     fork copies their locks in whatever state they are.
     """
-    global _pool, _size
+    global _pool, _relay, _size
     with _lock:
         if _pool is not None and _size == workers:
             return
         stop()
-        _pool = ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn"), initializer=_warm)
+        context = multiprocessing.get_context("spawn")
+        _relay = _Relay(context)  # a new queue for each pool: a killed worker may leave the old one's lock held
+        _pool = ProcessPoolExecutor(workers, mp_context=context, initializer=_warm, initargs=(_relay.lines,))
         _size = workers
         for _ in range(workers):
             _pool.submit(_ready)
@@ -93,26 +137,49 @@ def start(workers: int) -> None:
 
 def stop() -> None:
     """Stop the workers (each ends after its current book)."""
-    global _pool, _size
+    global _pool, _relay, _size
     if _pool is not None:
         _pool.shutdown(wait=True, cancel_futures=True)
-    _pool, _size = None, 0
+    if _relay is not None:
+        _relay.stopped.set()
+    _pool, _relay, _size = None, None, 0
 
 
-def clean(path: str, options: RunOptions) -> BookReport:
-    """Clean one raw file in a worker process (started with one worker if :func:`start` was not called).
+def _ignore(level: int, text: str) -> None:
+    pass
+
+
+def clean(path: str, options: RunOptions, on_line: Callable[[int, str], None] = _ignore) -> BookReport:
+    """Clean one raw file in a worker process (started with one worker if :func:`start` was not called);
+    ``on_line(level, text)`` hears each of its log lines, in order, in the calling thread.
 
     A worker that dies (killed, out of memory) breaks the pool: the book
     fails with that error, and the next book gets a new pool of the same size.
     """
     if _pool is None:
         start(1)
-    pool, size = _pool, _size
+    pool, relay, size = _pool, _relay, _size
+    ticket, inbox = next(relay.tickets), queue.SimpleQueue()
+    relay.inboxes[ticket] = inbox
+    heard = 0
     try:
-        return pool.submit(clean_reported, path, options).result()
+        future = pool.submit(clean_reported, path, options, ticket)
+        while not future.done():
+            try:
+                line = inbox.get(timeout=0.1)
+            except queue.Empty:
+                continue
+            heard += 1
+            on_line(*line)
+        report = future.result()
+        for line in report.lines[heard:]:
+            on_line(*line)
+        return report
     except BrokenProcessPool:
         with _lock:
             if _pool is pool:  # not replaced yet by the other thread whose book it also broke
                 stop()
         start(size)
         raise
+    finally:
+        relay.inboxes.pop(ticket, None)
