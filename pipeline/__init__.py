@@ -28,8 +28,9 @@ job: lock the folder, cache.decide, reader.read_book, stages.run_stages
 (each stage ``(book, config) -> (book, changes)``), verification.check,
 run.render.render (every output file as text), run.publish.publish (written
 to a staging folder, swapped into place whole). With Prefect,
-ops.flow wraps the same clean_book, each book one task; without it,
-run.batch runs the books in turn. synthetic/ (degraded-book generators)
+ops.flow wraps the same clean_book, each book one task (with --workers,
+in the worker processes of run.workers); without it, run.batch runs the
+books in turn. synthetic/ (degraded-book generators)
 lives outside the package: tests and benchmarks only.
 """
 
