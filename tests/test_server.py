@@ -260,6 +260,47 @@ def test_server_batch_with_two_workers_runs_each_book_as_one_task(prefect_server
     assert refused.returncode == 2 and "--workers runs the books in worker processes under Prefect" in refused.stderr
 
 
+def _children(pid: int) -> list[int]:
+    """The processes whose parent is ``pid`` (Linux /proc)."""
+    found = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(fields[1]) == pid:
+            found.append(int(stat.parent.name))
+    return found
+
+
+@pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="reads child processes from /proc")
+def test_server_ctrl_c_stops_a_batch_with_two_workers_and_its_workers(prefect_server, raw_dir, tmp_path):
+    """Ctrl-C (SIGINT to the terminal's process group) ends the command and its worker processes within
+    seconds, and leaves no half-written book folder (with Prefect's ProcessPoolTaskRunner it hung, workers left)."""
+    books = tmp_path / "raw"
+    books.mkdir()
+    for i in range(6):
+        shutil.copy(BOOK, books / f"book{i}.txt")
+    env = {k: v for k, v in os.environ.items() if k != "PREFECT_API_URL"} | {"PREFECT_HOME": prefect_server.home}
+    command = [sys.executable, "-c", "import signal, runpy, sys; signal.signal(signal.SIGINT, signal.default_int_handler); "
+               "sys.argv = ['pipeline', *sys.argv[1:]]; runpy.run_module('pipeline', run_name='__main__')",
+               "run", str(books / "*.txt"), "--out", str(tmp_path / "clean"), "--workers", "2", "--force"]
+    process = subprocess.Popen(command, cwd=PROJECT, env=env, start_new_session=True,
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    workers = wait_for(lambda: (kids := _children(process.pid)) and len(kids) >= 2 and kids, 60)
+    assert workers, "the two worker processes never started"
+    time.sleep(2)  # the books are being cleaned
+    os.killpg(process.pid, signal.SIGINT)
+    try:
+        process.communicate(timeout=30)
+    except subprocess.TimeoutExpired:
+        os.killpg(process.pid, signal.SIGKILL)
+        pytest.fail("the command did not end within 30 s of Ctrl-C")
+    assert process.returncode != 0
+    assert wait_for(lambda: not any(Path(f"/proc/{pid}").exists() for pid in workers), 10), "a worker outlived the command"
+    assert not list((tmp_path / "clean").glob("book*/*.tmp")) and not list((tmp_path / "clean").glob(".pipeline/staging/*/new-*"))
+
+
 LOG_RECORD = re.compile(r"^\d\d:\d\d:\d\d\.\d+ \| ", re.M)
 
 
