@@ -86,6 +86,9 @@ def test_cli_runs_the_prefect_flow_in_ephemeral_mode(cut_book, tmp_path):
     run_cli(str(cut_book), "--out", str(tmp_path / "plain"), "--no-prefect")
     for name in ("book.md", "changes.jsonl", "paragraphs.jsonl", "stats.json", "review.tsv"):
         assert (tmp_path / "flow" / "cut" / name).read_text() == (tmp_path / "plain" / "cut" / name).read_text()
+    again = run_cli(str(cut_book), "--out", str(tmp_path / "flow"), env=env)  # nothing changed: no temporary server
+    assert again.returncode == 0 and "1 book: 0 cleaned, 1 cached, 0 failed" in again.stdout
+    assert "no temporary Prefect server was started" in again.stderr and "ephemeral mode" not in again.stderr
 
 
 def test_cli_gives_the_ephemeral_server_time_to_migrate_its_database(monkeypatch):

@@ -81,6 +81,14 @@ def _warn(message: str) -> None:
     click.echo(f"note: {message}", err=True)
 
 
+def all_cached(jobs: list[Job], options: RunOptions) -> bool:
+    """Whether no book needs cleaning: then a run in Prefect's ephemeral mode would start a temporary
+    server (10-20 s) to record a flow run that does nothing, in a database no dashboard is watching."""
+    from pipeline.run import cache
+
+    return not options.force and all(cache.decide(job, options).cached for job in jobs)
+
+
 def options_from(out: Path, rules: Path, archive: Optional[Path], no_archive: bool, skip, force: bool) -> RunOptions:
     return RunOptions(out, rules, None if no_archive else archive, tuple(skip or ()), force)
 
@@ -129,13 +137,7 @@ def run(files: tuple[str, ...], out: Path, rules: Path, archive: Path, no_archiv
         fail(str(exc))
         raise click.exceptions.Exit(2)
     error = None
-    if no_prefect:
-        outcomes = clean_with_progress(jobs, options, config)
-    else:
-        if workers > 1:  # now, so that their start-up overlaps Prefect's import
-            from pipeline.run import workers as book_workers
-
-            book_workers.start(workers)
+    if not no_prefect:
         from pipeline.ops.environment import connect_to_server, dask_reachable, log_runs_to_file  # not for --no-prefect
 
         if dask and dask != "local":
@@ -146,6 +148,10 @@ def run(files: tuple[str, ...], out: Path, rules: Path, archive: Path, no_archiv
         url = connect_to_server(verbose)
         if url:
             click.echo(f"note: reporting to the Prefect server at {url}; dashboard: {url.removesuffix('/api')}", err=True)
+        elif not dask and all_cached(jobs, options):
+            click.echo("note: every book is cached (raw file, rules, archive and pipeline unchanged): nothing to run, "
+                       "so no temporary Prefect server was started; --force cleans them again", err=True)
+            no_prefect = True
         else:
             click.echo(
                 "note: no Prefect server configured (PREFECT_API_URL) or running (python -m pipeline server start); "
@@ -157,6 +163,11 @@ def run(files: tuple[str, ...], out: Path, rules: Path, archive: Path, no_archiv
         if dask:
             where = "a local Dask cluster of 2 worker processes" if dask == "local" else f"the Dask cluster at {dask}"
             click.echo(f"note: the books run on {where}", err=True)
+    if not no_prefect:
+        if workers > 1:  # before Prefect is imported, so that their start-up overlaps its import
+            from pipeline.run import workers as book_workers
+
+            book_workers.start(workers)
         log = log_runs_to_file()
         from pipeline.ops.flow import run_batch
 
@@ -167,6 +178,8 @@ def run(files: tuple[str, ...], out: Path, rules: Path, archive: Path, no_archiv
             report(outcome)
         if error or any(o.failed for o in outcomes):
             click.echo(f"note: the full log, tracebacks included, is in {log}", err=True)
+    else:
+        outcomes = clean_with_progress(jobs, options, config)
     if error:
         fail(error)
     if outcomes:
