@@ -12,6 +12,8 @@ pass``. Peak memory is the child's own ``ru_maxrss`` (``os.wait4``).
   so its result is taken from .cache/verification/ (the cold rounds drop it
   first, so that they compute it);
 - cached rerun: the same without ``--force`` (nothing changed: "cached");
+  and as ``make run`` runs it, on Prefect with no server running (no
+  temporary server is started when every book is cached);
 - peak memory for the book and for N copies of it in one file (``--copies``);
 - Prefect with a started server: ``run --force`` reporting to a server that
   ``python -m pipeline server start`` started beforehand (in a fresh
@@ -171,13 +173,17 @@ def main(book: Path, rounds: int, copies: int, books: int = 0, server: bool = Tr
             "cold whole job (run --no-prefect --force)": [*pipeline, "--force", str(book), "--out", str(tmp / "out")],
             "forced rerun, archive check reused (same command)": [*pipeline, "--force", str(book), "--out", str(tmp / "out")],
             "cached rerun (run --no-prefect)": [*pipeline, str(book), "--out", str(tmp / "out")],
+            "cached rerun as `make run` runs it (Prefect, no server)": [python, "-m", "pipeline", "run", str(book),
+                                                                          "--out", str(tmp / "out")],
         }
+        no_server = {k: v for k, v in env.items() if k != "PREFECT_API_URL"} | {
+            "PREFECT_HOME": str(tmp / "no-server-home"), "DO_NOT_TRACK": "1"}
         figures: dict[str, list[tuple[float, float]]] = {name: [] for name in commands}
         for _ in range(rounds):
             for name, command in commands.items():
                 if name.startswith("cold"):
                     forget(book_name(book))  # cold means the archive check is computed, not taken from .cache
-                figures[name].append(measure(command, env))
+                figures[name].append(measure(command, no_server if "make run" in name else env))
         forget(book_name(many))
         big = measure([*pipeline, "--force", str(many), "--out", str(tmp / "many")], env)
         forget(book_name(many))
