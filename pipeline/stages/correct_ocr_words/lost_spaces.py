@@ -31,6 +31,8 @@ left alone.
 
 from __future__ import annotations
 
+import regex
+
 from pipeline.config import Config
 from pipeline.stages.correct_ocr_words.candidates import Candidate, allowed, candidates, score
 from pipeline.stages.correct_ocr_words.channel import Channel, prior
@@ -183,12 +185,23 @@ def _misread(word: str, parts: tuple[str, ...], lexicon: Lexicon) -> bool:
 def _glue_factor(core: str, parts: tuple[str, ...], lexicon: Lexicon) -> float:
     """How much less likely the token is a word because of what it is made of: a
     function word ("the", "of", "which", "I"; ``FUNCTION_WORDS``: no word is built
-    of these) makes it glued almost surely; a capital inside ("WaterTransport") or
+    of these) makes it glued almost surely; a capital inside ("WaterTransport"),
     an adverb in -ly ("sidesequally", "workedclosely": English builds compounds of
-    nouns, adjectives and particles, not of such adverbs) very likely."""
+    nouns, adjectives and particles, not of such adverbs) or a first part that is an
+    adjective made with a suffix ("temporarystate": ``DERIVED_ADJECTIVE``) very likely."""
     if any(p.lower() in FUNCTION_WORDS for p in parts if len(p) >= 2 or p == "I"):
         return ODD_TOKEN**2
-    return ODD_TOKEN if CAMEL.search(core) or any(_adverb(p.lower(), lexicon) for p in parts) else 1.0
+    odd = CAMEL.search(core) or any(_adverb(p.lower(), lexicon) for p in parts) or _derived_adjective(parts[0].lower())
+    return ODD_TOKEN if odd else 1.0
+
+
+DERIVED_ADJECTIVE = regex.compile(r"^\p{Ll}{4,}(?:ary|ous|ive|ical|ful|able|ible)$")
+"""An adjective made with a suffix ("temporary", "dangerous", "active", "political", "careful"): English builds
+closed compounds of short adjectives ("blackboard", "highway"), not of these ("temporarystate" is two words)."""
+
+
+def _derived_adjective(word: str) -> bool:
+    return bool(DERIVED_ADJECTIVE.match(word))
 
 
 def _adverb(word: str, lexicon: Lexicon) -> bool:
