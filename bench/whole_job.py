@@ -21,8 +21,8 @@ pass``. Peak memory is the child's own ``ru_maxrss`` (``os.wait4``).
   the same run ``--no-prefect``: what Prefect costs on top (the issue's
   target: at most 1.5 s), and beside them Prefect's own floor, a flow with
   one empty task against the same server (bench/prefect_floor.py): what
-  Prefect 3.8.8 costs a new process that does no work; ``--no-server``
-  leaves these out;
+  Prefect 3.8.8 costs a new process that does no work, and of that what
+  ``import prefect`` alone costs; ``--no-server`` leaves these out;
 - with ``--batch N``: N copies of the book as N books, once each: without
   Prefect, with Prefect one book at a time, and with ``--workers 2`` (a
   worker processes, each book one task); the Prefect rows report to the same
@@ -141,6 +141,7 @@ def started_server_rows(book: Path, rounds: int, tmp: Path, server_env: dict[str
         "cold whole job on Prefect, started server (run --force)": [*run, "--out", str(tmp / "s-flow")],
         "python -c pass": [python, "-c", "pass"],
         floor: [python, str(PROJECT / "bench" / "prefect_floor.py")],
+        "python -c 'import prefect'": [python, "-c", "import prefect"],
     }
     envs = {name: server_env for name in commands} | {floor: {**server_env, "PREFECT_API_URL": api}}
     for first in ("cold whole job on Prefect, started server (run --force)", floor):
@@ -148,12 +149,14 @@ def started_server_rows(book: Path, rounds: int, tmp: Path, server_env: dict[str
     pairs = [[measure(command, envs[name])[0] for name, command in commands.items()] for _ in range(rounds)]
     names = list(commands)
     medians = {name: statistics.median(p[k] for p in pairs) for k, name in enumerate(names)}
-    extra = statistics.median(f - p for p, f, _, _ in pairs)
+    extra = statistics.median(f - p for p, f, _, _, _ in pairs)
     return [[name, f"{medians[name]:.3f}"] for name in names] + [
         ["Prefect's cost with a started server (median of paired differences)", f"{extra:+.3f}"],
-        ["ratio, Prefect / no Prefect (median)", f"{statistics.median(f / p for p, f, _, _ in pairs):.2f}×"],
+        ["ratio, Prefect / no Prefect (median)", f"{statistics.median(f / p for p, f, _, _, _ in pairs):.2f}×"],
         ["Prefect's floor over python -c pass (median of paired differences)",
-         f"{statistics.median(fl - e for _, _, e, fl in pairs):+.3f}"],
+         f"{statistics.median(fl - e for _, _, e, fl, _ in pairs):+.3f}"],
+        ["of which importing prefect (median of paired differences)",
+         f"{statistics.median(i - e for _, _, e, _, i in pairs):+.3f}"],
     ]
 
 
