@@ -48,6 +48,15 @@ def read_table(name: str) -> list[dict[str, str]]:
     return list(csv.DictReader(rows, delimiter="\t", quoting=csv.QUOTE_NONE))
 
 
+@pytest.fixture
+def cut_book(tmp_path) -> Path:
+    """Pages 5 to 12 of the book, cut from the raw file."""
+    path = tmp_path / "raw" / "cut.txt"
+    path.parent.mkdir()
+    path.write_text("\n".join(BOOK.read_text(encoding="utf-8").split("\n")[182:580]) + "\n", encoding="utf-8")
+    return path
+
+
 @pytest.fixture(scope="session")
 def config():
     return load_config()

@@ -6,11 +6,10 @@ import os
 import shutil
 import subprocess
 import sys
-from pathlib import Path
 
 import pytest
 
-from conftest import BOOK, PROJECT
+from conftest import PROJECT
 
 
 def run_cli(*args: str, env: dict | None = None) -> subprocess.CompletedProcess:
@@ -18,15 +17,6 @@ def run_cli(*args: str, env: dict | None = None) -> subprocess.CompletedProcess:
         [sys.executable, "-m", "pipeline", "run", *args],
         cwd=PROJECT, capture_output=True, text=True, env={**os.environ, **(env or {})}, timeout=300,
     )
-
-
-@pytest.fixture
-def cut_book(tmp_path) -> Path:
-    """Pages 5 to 12 of the book, cut from the raw file."""
-    path = tmp_path / "raw" / "cut.txt"
-    path.parent.mkdir()
-    path.write_text("\n".join(BOOK.read_text(encoding="utf-8").split("\n")[182:580]) + "\n", encoding="utf-8")
-    return path
 
 
 def test_cli_cleans_a_file_without_prefect(cut_book, tmp_path):

@@ -19,25 +19,16 @@ from pipeline.stages import STAGES
 
 
 @pytest.fixture
-def cut(tmp_path) -> Path:
-    """Pages 5 to 12 of the book, cut from the raw file."""
-    path = tmp_path / "raw" / "cut.txt"
-    path.parent.mkdir()
-    path.write_text("\n".join(BOOK.read_text(encoding="utf-8").split("\n")[182:580]) + "\n", encoding="utf-8")
-    return path
-
-
-@pytest.fixture
 def one_worker():
     workers.start(1)
     yield
     workers.stop()
 
 
-def test_workers_clean_a_book_as_in_place_and_send_back_its_lines_and_artifacts(cut, tmp_path, config, one_worker):
-    here = clean_one(cut, tmp_path / "here", config)
+def test_workers_clean_a_book_as_in_place_and_send_back_its_lines_and_artifacts(cut_book, tmp_path, config, one_worker):
+    here = clean_one(cut_book, tmp_path / "here", config)
     heard: list[tuple[int, str]] = []
-    report = workers.clean(str(cut), RunOptions(tmp_path / "there"), lambda level, text: heard.append((level, text)))
+    report = workers.clean(str(cut_book), RunOptions(tmp_path / "there"), lambda level, text: heard.append((level, text)))
     assert heard == report.lines  # each line heard once, in order, whether it came by the queue or with the report
     assert report.outcome.status == "cleaned" and report.outcome.changes == here.changes > 0
     for name in ("book.md", "changes.jsonl", "review.tsv", "stats.json"):
@@ -50,8 +41,8 @@ def test_workers_clean_a_book_as_in_place_and_send_back_its_lines_and_artifacts(
     assert f"changes {here.changes}" in artifacts["stats-cut"]["markdown"]
 
 
-def test_workers_two_books_at_once_each_hears_only_its_own_lines(cut, tmp_path):
-    other = cut.with_name("other.txt")
+def test_workers_two_books_at_once_each_hears_only_its_own_lines(cut_book, tmp_path):
+    other = cut_book.with_name("other.txt")
     other.write_text("\n".join(BOOK.read_text(encoding="utf-8").split("\n")[900:1300]) + "\n", encoding="utf-8")
     workers.start(2)
     try:
@@ -61,18 +52,18 @@ def test_workers_two_books_at_once_each_hears_only_its_own_lines(cut, tmp_path):
             return workers.clean(str(path), RunOptions(tmp_path / "out"), lambda *line: heard[path.stem].append(line))
 
         with ThreadPoolExecutor(2) as threads:
-            reports = dict(zip(("cut", "other"), threads.map(clean, (cut, other))))
+            reports = dict(zip(("cut", "other"), threads.map(clean, (cut_book, other))))
     finally:
         workers.stop()
     assert reports["cut"].lines != reports["other"].lines  # the two cuts differ in their changes
     assert heard["cut"] == reports["cut"].lines and heard["other"] == reports["other"].lines
 
 
-def test_workers_a_dead_worker_fails_its_book_and_the_next_book_gets_a_new_one(cut, tmp_path, one_worker):
+def test_workers_a_dead_worker_fails_its_book_and_the_next_book_gets_a_new_one(cut_book, tmp_path, one_worker):
     for pid in list(workers._pool._processes):
         os.kill(pid, signal.SIGKILL)
     with pytest.raises(BrokenProcessPool):
-        workers.clean(str(cut), RunOptions(tmp_path / "lost"))
+        workers.clean(str(cut_book), RunOptions(tmp_path / "lost"))
     assert not (tmp_path / "lost" / "cut").exists()
-    again = workers.clean(str(cut), RunOptions(tmp_path / "again"))
+    again = workers.clean(str(cut_book), RunOptions(tmp_path / "again"))
     assert again.outcome.status == "cleaned" and (tmp_path / "again" / "cut" / "book.md").exists()
