@@ -38,7 +38,7 @@ def slips(paragraphs, every: int) -> list[tuple[int, int, str, str]]:
     """(paragraph, offset, kind, word) of the slips to put in, one per place."""
     tokenized = TokenizedBook([p.text for p in paragraphs])
     phrases = case_phrases(tokenized)
-    wanted = {words: at for words, n in phrases.items() if n >= PHRASE_MIN
+    wanted = {words: at for words, n in phrases.counts.items() if n >= PHRASE_MIN
               for at, w in enumerate(words) if w[:1] in SAME_SHAPE.upper() and w[1:].islower() and at and w.isalpha()}
     found, done, starts = [], set(), 0
     for n, tokens in enumerate(tokenized):

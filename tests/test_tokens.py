@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -27,3 +28,13 @@ def test_tokens_unpack_rebuilds_what_pack_kept(text):
     kept = tokenize(text)
     assert unpack(text, pack(kept), {}) == kept
     assert tokenize(text, {}) == kept  # interning changes no value
+
+
+@given(st.lists(st.sampled_from(["a", "w", "B", "é", " ", "-", "¬", ".", ",", "!", ":", "“", "’", "1", "/", "@", "www.", "\n"]), max_size=40).map("".join))
+def test_tokens_plain_words_read_as_the_piece_rules_read_them(text):
+    """The fast path for plain words (a word with at most one mark after it) gives
+    exactly what the piece and fragment regexes give for them."""
+    fast = tokenize(text)
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(tokens, "_plain", lambda word: None)
+        assert tokenize(text) == fast

@@ -61,14 +61,13 @@ book (a second pass decides again with it); this module runs the stage.
 
 from __future__ import annotations
 
-from collections import Counter
 
 import regex
 
 from pipeline.config import Config
 from pipeline.model import Book, Change, Paragraph, ReviewItem, change_in
 from pipeline.stages.correct_ocr_words.broken_words import split_words
-from pipeline.stages.correct_ocr_words.case_slips import case_decisions, case_phrases
+from pipeline.stages.correct_ocr_words.case_slips import NO_PHRASES, Phrases, case_decisions, case_phrases
 from pipeline.stages.correct_ocr_words.channel import Channel, learn
 from pipeline.stages.correct_ocr_words.decide import Decision
 from pipeline.stages.correct_ocr_words.foreign import word_decisions
@@ -139,7 +138,7 @@ def correct_paragraph(
     lexicon: Lexicon,
     config: Config,
     channel: Channel | None = None,
-    phrases: Counter[tuple[str, ...]] | None = None,
+    phrases: Phrases = NO_PHRASES,
 ) -> tuple[Paragraph, list[Change], list[ReviewItem]]:
     """Scanno rules, then word by word from left to right; offsets shift as the text changes.
 
@@ -166,7 +165,7 @@ def correct_paragraph(
     decided = {d.start for d in real}
     unknown = [u and i not in joined and t.start not in decided for i, (t, u) in enumerate(zip(tokens, unknown))]
     known = [f and not u and t.start not in decided for f, u, t in zip(free, unknown, tokens)]
-    real += case_decisions(tokens, paragraph.text, lexicon, phrases or Counter(), known)
+    real += case_decisions(tokens, paragraph.text, lexicon, phrases, known)
     decisions = sorted(
         word_decisions(tokens, unknown, paragraph.text, lexicon, config, nearby, channel, _strange(tokens, mixed, lexicon), rivals)
         + list(joins.values())

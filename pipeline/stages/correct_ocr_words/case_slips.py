@@ -27,6 +27,7 @@ ends the sentence before. A word that another decision of the stage covers
 from __future__ import annotations
 
 from collections import Counter
+from dataclasses import dataclass
 from typing import Iterable
 
 import regex
@@ -50,15 +51,32 @@ ABBREVIATIONS = frozenset(
 _BEFORE = regex.compile(r"(?:^|\s)[“‘\"'(\[]*(\p{L}+)\.[”’\"')\]]*\s+[“‘\"'(\[]*\Z")
 
 
-def case_phrases(paragraphs: Iterable[list[Token]]) -> Counter[tuple[str, ...]]:
-    """Runs of three neighbouring words as printed (case kept), with nothing but a space
-    between: the phrases whose case a slip is checked against."""
+@dataclass(frozen=True, slots=True)
+class Phrases:
+    """The book's runs of three neighbouring words as printed (case kept), with nothing but
+    a space between: the phrases whose case a slip is checked against. ``capitals`` are the
+    words of the runs printed ``PHRASE_MIN`` times or more: only such a word can be the
+    capital a slip takes, so every other word is passed over without a look at its runs."""
+
+    counts: Counter[tuple[str, ...]]
+    capitals: frozenset[str]
+
+    @classmethod
+    def of(cls, counts: Counter[tuple[str, ...]]) -> Phrases:
+        return cls(counts, frozenset(word for run, n in counts.items() if n >= PHRASE_MIN for word in run))
+
+
+def case_phrases(paragraphs: Iterable[list[Token]]) -> Phrases:
+    """The book's :class:`Phrases`, from its paragraphs' tokens."""
     found: Counter[tuple[str, ...]] = Counter()
     for tokens in paragraphs:
-        for i in range(len(tokens) - 2):
-            if _run(tokens, i, 3):
-                found[tokens[i].core, tokens[i + 1].core, tokens[i + 2].core] += 1
-    return found
+        for a, b, c in zip(tokens, tokens[1:], tokens[2:]):
+            if a.next is not None and b.next is not None and not (a.skip or b.skip or c.skip):
+                found[a.core, b.core, c.core] += 1
+    return Phrases.of(found)
+
+
+NO_PHRASES = Phrases(Counter(), frozenset())
 
 
 def _run(tokens: list[Token], start: int, size: int) -> bool:
@@ -68,7 +86,7 @@ def _run(tokens: list[Token], start: int, size: int) -> bool:
     return all(t.next is not None and not t.skip for t in tokens[start : start + size - 1]) and not tokens[start + size - 1].skip
 
 
-def case_decisions(tokens: list[Token], text: str, lexicon: Lexicon, phrases: Counter[tuple[str, ...]], free: list[bool]) -> list[Decision]:
+def case_decisions(tokens: list[Token], text: str, lexicon: Lexicon, phrases: Phrases, free: list[bool]) -> list[Decision]:
     """Decisions for the case slips of a paragraph's tokens; ``free`` marks the tokens no
     other decision covers.
 
@@ -79,7 +97,7 @@ def case_decisions(tokens: list[Token], text: str, lexicon: Lexicon, phrases: Co
     >>> lex = build_lexicon(Counter(), Counter(), Config())
     >>> text = "at the Party congress in March. so we went"
     >>> tokens = tokenize(text)
-    >>> phrases = Counter({("the", "Party", "Congress"): 22})
+    >>> phrases = Phrases.of(Counter({("the", "Party", "Congress"): 22}))
     >>> [(d.after, d.evidence) for d in case_decisions(tokens, text, lex, phrases, [True] * len(tokens))]
     [('Congress', "the book prints 'the Party Congress' 22 times, 'the Party congress' nowhere else; 'c' read for 'C'"), ('So', "a sentence starts after 'March.'; 's' read for 'S'")]
     """
@@ -94,22 +112,24 @@ def case_decisions(tokens: list[Token], text: str, lexicon: Lexicon, phrases: Co
     return found
 
 
-def _in_phrase(tokens: list[Token], i: int, phrases: Counter[tuple[str, ...]]) -> Decision | None:
+def _in_phrase(tokens: list[Token], i: int, phrases: Phrases) -> Decision | None:
     """The book's case for a word of a three-word phrase holding a capitalised word."""
     token = tokens[i]
     core = token.core
     if core[0] not in SAME_SHAPE:
         return None
     capital = core[0].upper() + core[1:]
+    if capital not in phrases.capitals:
+        return None
     options = []
     for start in (i - 2, i - 1, i):
         if not _run(tokens, start, 3):
             continue
         words = [t.core for t in tokens[start : start + 3]]
-        if not any(_capitalised(t) for t in tokens[start : start + 3] if t is not token) or phrases[tuple(words)] > 1:
+        if not any(_capitalised(t) for t in tokens[start : start + 3] if t is not token) or phrases.counts[tuple(words)] > 1:
             continue
         at = i - start
-        options.append((phrases[tuple(words[:at] + [capital] + words[at + 1 :])], " ".join(words[:at] + ["{}"] + words[at + 1 :])))
+        options.append((phrases.counts[tuple(words[:at] + [capital] + words[at + 1 :])], " ".join(words[:at] + ["{}"] + words[at + 1 :])))
     count, phrase = max(options, default=(0, ""))
     if count < PHRASE_MIN:
         return None
