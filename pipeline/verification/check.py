@@ -146,22 +146,30 @@ def _words_only(pairs) -> list[Pair]:
 def _merge_compounds(pairs: list[Pair], key) -> list[tuple[str | None, str | None, bool]]:
     """Mark short windows that differ only in how a compound is written (worth while / worthwhile)."""
     out: list[tuple[str | None, str | None, bool]] = []
+    gaps = [a is None or b is None for a, b in pairs]
     i = 0
     while i < len(pairs):
-        for size in (3, 2):
-            window = pairs[i : i + size]
-            if len(window) == size and any(a is None or b is None for a, b in window):
-                left = "".join(key(a) for a, _ in window if a)
-                right = "".join(key(b) for _, b in window if b)
-                if left and left == right:
-                    out.extend((a, b, True) for a, b in window)
-                    i += size
-                    break
+        size = _compound_at(pairs, gaps, i, key) if True in gaps[i : i + 3] else 0
+        if size:
+            out.extend((a, b, True) for a, b in pairs[i : i + size])
+            i += size
         else:
             a, b = pairs[i]
             out.append((a, b, False))
             i += 1
     return out
+
+
+def _compound_at(pairs: list[Pair], gaps: list[bool], i: int, key) -> int:
+    """The size of the window at ``i`` (3, else 2) that holds a gap and whose two sides spell the
+    same letters; 0 when neither does."""
+    for size in (3, 2):
+        if i + size <= len(pairs) and True in gaps[i : i + size]:
+            left = "".join(key(a) for a, _ in pairs[i : i + size] if a)
+            right = "".join(key(b) for _, b in pairs[i : i + size] if b)
+            if left and left == right:
+                return size
+    return 0
 
 
 @dataclass(frozen=True, slots=True)
@@ -186,9 +194,11 @@ def _span(region: Region, book: Book, norm: Callable[[str], str]) -> _Span:
 
 
 def _errors(span: _Span, hyp: list[str], norm: Callable[[str], str]) -> int:
-    pairs, _ = _aligned(span.ref_keys, span.ref, hyp, hyp, norm)
-    now = rates(_words_only(pairs), norm)
-    return round(now.wer * now.words)
+    """The word differences between the document and ``hyp``: what :func:`rates` counts of
+    :func:`_aligned`'s pairs, counted on the aligned keys (no character distances)."""
+    keys = align(span.ref_keys, [norm(w) for w in hyp])
+    both = [i for i, (a, b) in enumerate(keys) if a is not None and b is not None]
+    return sum(a is None or b is None or a != b for a, b in keys[both[0] : both[-1] + 1]) if both else 0
 
 
 def by_stage(spans: Sequence[_Span], history: Iterable[tuple[str, list[list[str]]]],
@@ -225,7 +235,6 @@ def check_document(span: _Span, raw: list[str], stages: dict[str, dict[str, int]
     differences, stops, marked = [], [], []
     merged = _merge_compounds(_words_only(clean_pairs), norm)
     for i, ((a, _, compound), (ra, b)) in enumerate(zip(merged, clean_pairs)):
-        context = " ".join(t.word for _, t in clean_pairs[max(0, i - 4) : i + 4] if t)
         following = clean_pairs[i + 1] if i + 1 < len(clean_pairs) else (None, None)
         stop = (not compound and ra is not None and b is not None and None not in following
                 and punctuation(ra.after) != punctuation(b.after))
@@ -236,6 +245,7 @@ def check_document(span: _Span, raw: list[str], stages: dict[str, dict[str, int]
             kind = "compound" if compound else "same"
         else:
             kind = classifier.classify(a, b.word if b else None)
+            context = " ".join(t.word for _, t in clean_pairs[max(0, i - 4) : i + 4] if t)
             differences.append(Difference(a, b.word if b else None, kind, b.line if b else None, b.page if b else None, context))
         marked.append(Cell(a, b.word if b else None, kind, b.line if b else None, b.page if b else None,
                            ra.after if ra else "", b.after if b else "", stop))

@@ -31,7 +31,9 @@ _NOTE_MARKER = regex.compile(r"\[\^?\d+\]")
 
 def paragraph_words(text: str) -> list:
     """The word matches of a paragraph, footnote markers left out."""
-    markers = [m.span() for m in _NOTE_MARKER.finditer(text)]
+    markers = [m.span() for m in _NOTE_MARKER.finditer(text)] if "[" in text else []
+    if not markers:
+        return list(WORD.finditer(text))
     return [m for m in WORD.finditer(text) if not any(a <= m.start() < b for a, b in markers)]
 
 
@@ -45,7 +47,10 @@ class Stretch:
 
 
 class _Place:
-    """One stretch's text at the current stage: its raw lines, then the paragraphs that begin in it."""
+    """One stretch's text at the current stage: its raw lines, then the paragraphs that begin in it.
+
+    A paragraph's words are read again only when a stage edited it: most
+    stages touch few of a stretch's paragraphs."""
 
     def __init__(self, stretch: Stretch, lines: dict[int, str], groups: list[tuple[int, ...]]):
         self.stretch = stretch
@@ -53,6 +58,7 @@ class _Place:
         self.groups = groups
         self.paragraphs: list[Paragraph] = []
         self.home = {n: k for k, group in enumerate(groups) for n in group}
+        self._read: dict[int, tuple[Paragraph, list[str]]] = {}  # by paragraph: its words, read from that paragraph
 
     def group(self) -> None:
         for group in self.groups:
@@ -74,8 +80,15 @@ class _Place:
     def words(self) -> list[str]:
         s = self.stretch
         if self.paragraphs:
-            return [m.group() for p in self.paragraphs if p.lines[0] not in s.exclude for m in paragraph_words(p.text)]
+            return [w for k, p in enumerate(self.paragraphs) if p.lines[0] not in s.exclude for w in self._words(k, p)]
         return [w for n in range(s.first, s.last + 1) if n not in s.exclude for w in WORD.findall(self.lines.get(n, ""))]
+
+
+    def _words(self, k: int, paragraph: Paragraph) -> list[str]:
+        read = self._read.get(k)
+        if read is None or read[0] is not paragraph:
+            read = self._read[k] = (paragraph, [m.group() for m in paragraph_words(paragraph.text)])
+        return read[1]
 
 
 def _number(line) -> int:

@@ -9,6 +9,7 @@ book's text.
 
 from __future__ import annotations
 
+import functools
 from typing import Callable
 
 import regex
@@ -32,6 +33,7 @@ _PUNCTUATION = str.maketrans({"“": '"', "”": '"', "„": '"', "«": '"', "»
                               "–": "—", "‒": "—", "―": "—", "…": "..."})
 
 
+@functools.lru_cache(maxsize=4096)  # a check compares ~17,000 of them, a few hundred distinct
 def punctuation(between: str) -> str:
     """The punctuation between two words, compared across editions: no spaces or note markers,
     one form of each quote mark and dash ("--" and a spaced hyphen are a dash), and the marks'
