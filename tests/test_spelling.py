@@ -6,6 +6,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from symspellpy import Verbosity
+from symspellpy.editdistance import DamerauOsa
 
 from conftest import BOOK
 from pipeline import spelling
@@ -61,3 +62,10 @@ def test_spelling_index_suggests_as_symspellpy_does_for_the_books_words(indexes)
 def test_spelling_index_lookup_matches_symspellpy_on_any_string(indexes, word, distance):
     on_disk, in_memory = indexes
     assert suggestions(on_disk, word, distance) == suggestions(in_memory, word, distance)
+
+
+@given(st.text(alphabet="abcdeé’'-", max_size=9), st.text(alphabet="abcdeé’'-", max_size=9), st.integers(0, 4))
+def test_spelling_edit_distance_is_symspells_own(one, other, most):
+    """The rapidfuzz comparer gives what symspellpy's pure-Python DamerauOsa gives, limit included,
+    so lookups suggest the same words at the same distances."""
+    assert spelling._OsaDistance().distance(one, other, most) == DamerauOsa().distance(one, other, most)

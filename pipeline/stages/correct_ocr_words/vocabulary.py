@@ -18,7 +18,7 @@ from symspellpy import SymSpell
 
 from pipeline.config import Config
 from pipeline.lexicon import POSSESSIVE, WORD
-from pipeline.spelling import english_symspell
+from pipeline.spelling import english_symspell, new_symspell
 from pipeline.stages.correct_ocr_words.misreads import misreads
 from pipeline.stages.correct_ocr_words.tokens import GLUED, Token
 
@@ -275,7 +275,7 @@ def build_lexicon(forms: Counter[str], pairs: Counter[str], config: Config) -> L
     protected = chosen | {w.lower().replace("’", "'") for w in config.archive_words}
     for word in repeated_misreads(book, protected, sym.words, config.ocr_confusions):
         book[word] = 1  # printed often, but only as a misread: not a word of the book
-    extra = SymSpell(max_dictionary_edit_distance=MAX_EDITS, prefix_length=7)
+    extra = new_symspell(MAX_EDITS, 7)
     for word in sorted(chosen | {w for w, c in book.items() if c >= 2}):
         if word not in sym.words and word.isalpha() and len(word) >= 3 and VOWEL.search(word):
             extra.create_dictionary_entry(word, book[word] + 1)
