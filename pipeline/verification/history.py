@@ -83,7 +83,6 @@ class _Place:
             return [w for k, p in enumerate(self.paragraphs) if p.lines[0] not in s.exclude for w in self._words(k, p)]
         return [w for n in range(s.first, s.last + 1) if n not in s.exclude for w in WORD.findall(self.lines.get(n, ""))]
 
-
     def _words(self, k: int, paragraph: Paragraph) -> list[str]:
         read = self._read.get(k)
         if read is None or read[0] is not paragraph:

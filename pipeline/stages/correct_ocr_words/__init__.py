@@ -61,7 +61,6 @@ book (a second pass decides again with it); this module runs the stage.
 
 from __future__ import annotations
 
-
 import regex
 
 from pipeline.config import Config

@@ -62,7 +62,7 @@ def tokenize(text: str, words: dict[str, str] | None = None) -> list[Token]:
     """
     raw: list[tuple[int, str, str, bool, bool]] = []
     spaced = list(_SPACED.finditer(text))
-    last = len(spaced) - 1
+    last_word = len(spaced) - 1
     initial, after_fragment = True, False
     for index, match in enumerate(spaced):
         word = match.group()
@@ -71,7 +71,7 @@ def tokenize(text: str, words: dict[str, str] | None = None) -> list[Token]:
             raw.append((match.start(), core, word[len(core) :], initial, False))
             initial = word[-1] in ".!?"
             continue
-        fragment = index < last and ("-" in word or "\u00ac" in word or "\u00ad" in word) and bool(_FRAGMENT.search(word))
+        fragment = index < last_word and any(m in word for m in HYPHEN_MARKS) and bool(_FRAGMENT.search(word))
         skip = fragment or "://" in word or "www." in word or "@" in word
         if after_fragment:
             letters = bool(_LETTER.search(word))
