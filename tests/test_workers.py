@@ -67,3 +67,23 @@ def test_workers_a_dead_worker_fails_its_book_and_the_next_book_gets_a_new_one(c
     assert not (tmp_path / "lost" / "cut").exists()
     again = workers.clean(str(cut_book), RunOptions(tmp_path / "again"))
     assert again.outcome.status == "cleaned" and (tmp_path / "again" / "cut" / "book.md").exists()
+
+
+def test_workers_a_head_started_book_is_the_one_its_task_waits_on_and_no_line_is_lost(cut_book, tmp_path, one_worker):
+    """``head_start`` sends the book before the flow exists; ``clean`` then waits on that same run
+    (the book is cleaned once, not twice), hears every line made before it was called, and a book
+    with other options is not mistaken for it."""
+    options = RunOptions(tmp_path / "out")
+    workers.head_start([str(cut_book)], options)
+    early = workers._early[(str(cut_book), options)][0]
+    early.result(timeout=120)  # the book ends before its "task" asks for it: every line waits in the inbox
+    heard: list[tuple[int, str]] = []
+    report = workers.clean(str(cut_book), options, lambda level, text: heard.append((level, text)))
+    assert report is not None and report.outcome.status == "cleaned" and report.outcome.reason == "new"
+    assert heard == report.lines and [text.split(":")[0] for _, text in heard] == list(STAGES)
+    assert not workers._early  # used once
+    again = workers.clean(str(cut_book), options)  # not head-started: submitted, and the output is cached now
+    assert again.outcome.status == "cached" and again.started > report.started
+    forced = RunOptions(tmp_path / "out", force=True)
+    workers.head_start([str(cut_book)], options)
+    assert workers.clean(str(cut_book), forced).outcome.reason == "forced"  # other options: its own run

@@ -164,10 +164,11 @@ def run(files: tuple[str, ...], out: Path, rules: Path, archive: Path, no_archiv
             where = "a local Dask cluster of 2 worker processes" if dask == "local" else f"the Dask cluster at {dask}"
             click.echo(f"note: the books run on {where}", err=True)
     if not no_prefect:
-        if workers > 1:  # before Prefect is imported, so that their start-up overlaps its import
+        if not dask:  # before Prefect is imported, so that their start-up and first books overlap its import
             from pipeline.run import workers as book_workers
 
             book_workers.start(workers)
+            book_workers.head_start([str(job.path.absolute()) for job in jobs], options)
         log = log_runs_to_file()
         from pipeline.ops.flow import run_batch
 

@@ -3,8 +3,8 @@
 - ``clean-raw`` is the batch: it checks its inputs first (a glob that
   matches nothing, two inputs for one output folder, malformed rules: one
   message, before any book), runs each book as one task run named
-  ``clean <book>`` (in turn, or ``--workers`` at once in worker processes),
-  keeps a progress artifact and a summary table, and fails if any book
+  ``clean <book>`` (cleaned in a worker process, one at a time or
+  ``--workers`` at once; in a deployment's run, in the flow's process), keeps a progress artifact and a summary table, and fails if any book
   failed. A book's task logs a line per step (each stage's changes and
   seconds) and keeps the book's artifacts: the archive check (a table and a
   report), the open review rows and the stats; it fails, with the one-line
@@ -30,6 +30,7 @@ import asyncio
 import logging
 import os
 import signal
+import time
 from collections.abc import Mapping
 from datetime import datetime
 from pathlib import Path
@@ -181,7 +182,8 @@ def book_in_one_task(path: str, out_dir: str, rules_dir: str | None, archive_dir
                      skip: list[str] | None, force: bool) -> Outcome | State:
     """One book as one task: its steps run inside it, logged, without a flow run or a task run each.
 
-    The batch's way to run a book one at a time: a book flow with a task
+    How a deployment's run (``serve``) cleans its books, one at a time in
+    the flow's process (the command's runs use :func:`book_in_worker`): a book flow with a task
     per step costs as much in Prefect's machinery as the book's own work.
     The dashboard shows one task run per book, with a log line per stage and
     the book's artifacts.
@@ -192,11 +194,19 @@ def book_in_one_task(path: str, out_dir: str, rules_dir: str | None, archive_dir
 @task(name="clean_book", task_run_name=_book_task_name, cache_policy=NO_CACHE)
 def book_in_worker(path: str, out_dir: str, rules_dir: str | None, archive_dir: str | None,
                    skip: list[str] | None, force: bool) -> Outcome | State:
-    """One book as one task, cleaned by a worker process of :mod:`pipeline.run.workers` (``--workers``):
-    the task logs its lines as they come, then keeps its artifacts."""
+    """One book as one task, cleaned by a worker process of :mod:`pipeline.run.workers` (how ``run`` on
+    Prefect cleans its books): the task logs its lines as they come, then keeps its artifacts.
+
+    The book's compute runs in a process without Prefect's threads, so the
+    flow does not slow it, and the first book may have begun before the flow
+    run did (:func:`pipeline.run.workers.head_start`): the log says by how much.
+    """
     logger = get_run_logger()
+    began = time.time()
     report = book_workers.clean(path, _options(out_dir, rules_dir, archive_dir, skip, force),
                                 lambda level, text: logger.log(level, "%s", text))
+    if began - report.started >= 0.1:
+        logger.info("the book started %.1f s before this task run, while the command imported Prefect", began - report.started)
     create_artifacts(report.artifacts)
     return _finish(report.outcome, logger)
 
@@ -273,8 +283,8 @@ def _in_main_thread() -> bool:
 
 
 class WorkerProcesses(ThreadPoolTaskRunner):
-    """``--workers N``: N task threads, each waiting on one of N worker processes (:mod:`pipeline.run.workers`),
-    started when the flow starts unless the command started them already."""
+    """N task threads (``--workers N``, default 1), each waiting on one of N worker processes
+    (:mod:`pipeline.run.workers`), started when the flow starts unless the command started them already."""
 
     def __enter__(self):
         book_workers.start(self._max_workers)
@@ -282,17 +292,16 @@ class WorkerProcesses(ThreadPoolTaskRunner):
 
 
 def task_runner(dask: str | None, workers: int = 1):
-    """The batch's task runner: books in turn, ``workers`` books at once (each task thread waits on a
+    """The batch's task runner: ``workers`` books at once, 1 by default (each task thread waits on a
     worker process of :mod:`pipeline.run.workers`), or on a Dask cluster (``local``: 2 workers here; else its address).
 
-    Books in turn and in worker processes are each one task
-    (:func:`book_in_one_task`, :func:`book_in_worker`). Dask workers run the book flows themselves,
+    A book in a worker process is one task (:func:`book_in_worker`). Dask workers run the book flows themselves,
     so they must import this project and reach the Prefect API
     (``PREFECT_API_URL`` in their environment); a local cluster's workers
     inherit this process's.
     """
     if not dask:
-        return ThreadPoolTaskRunner(max_workers=1) if workers <= 1 else WorkerProcesses(max_workers=workers)
+        return WorkerProcesses(max_workers=workers)
     from prefect_dask import DaskTaskRunner  # imports distributed: ~1 s, only when asked for
 
     logging.getLogger("distributed").setLevel(logging.ERROR)
