@@ -19,10 +19,12 @@ import codecs
 import hashlib
 import unicodedata
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import regex
 
-from pipeline.model import Book, Line
+if TYPE_CHECKING:
+    from pipeline.model import Book
 
 MAX_BYTES = 50_000_000
 """Larger files are refused: a book's OCR is a few MB; 50 MB is a sign of a wrong file."""
@@ -131,6 +133,7 @@ def _checked(text: str, path: Path) -> str:
 
 def read_book(path: Path) -> Book:
     """Read ``path`` into a Book of numbered lines; raise InputError for bad input."""
+    from pipeline.model import Book, Line  # only now: a cached rerun names books (book_name) but reads none
     path = Path(path)
     if path.is_dir():
         raise InputError(f"{path}: is a folder, not a raw OCR file; give the .txt files in it (e.g. '{path}/*.txt')")

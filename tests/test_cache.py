@@ -135,3 +135,37 @@ def test_cache_cli_says_cached_then_changed_then_forced(tmp_path):
     (rules / "lines.tsv").write_text((rules / "lines.tsv").read_text(encoding="utf-8") + "# edited\n", encoding="utf-8")
     assert ": cleaned (changed: rules)" in run()
     assert ": cleaned (forced)" in run("--force")
+
+
+def test_cache_rerun_reads_no_rules_and_imports_no_stage_but_malformed_rules_still_stop_the_run(tmp_path):
+    """A rerun that finds every book cached imports no stage, no rules reader and not the document model,
+    and reads no rules file; once a rules file is malformed the book is no longer cached, and the
+    run stops before it with the rules error (exit 2), as it always did."""
+    raw = tmp_path / "tiny.txt"
+    raw.write_text(TEXT, encoding="utf-8")
+    rules = tmp_path / "rules"
+    shutil.copytree(PROJECT / "rules", rules)
+    argv = ["pipeline", "run", str(raw), "--out", str(tmp_path / "o"), "--rules", str(rules), "--no-prefect"]
+    probe = ("import runpy, sys\n"
+             f"sys.argv = {argv!r}\n"
+             "try:\n    runpy.run_module('pipeline', run_name='__main__')\n"
+             "except SystemExit as end:\n    code = end.code\n"
+             "print(sorted(m for m in sys.modules if m.startswith('pipeline.')), file=sys.stderr)\n"
+             "sys.exit(code)\n")
+
+    def run():
+        return subprocess.run([sys.executable, "-c", probe], cwd=PROJECT, capture_output=True, text=True, env=os.environ,
+                              timeout=120)
+
+    first = run()
+    assert first.returncode == 0 and ": cleaned (new)" in first.stdout, first.stderr
+    assert "'pipeline.rules.specs'" in first.stderr and "'pipeline.stages.repair_unicode'" in first.stderr
+    again = run()
+    assert again.returncode == 0 and ": cached, " in again.stdout, again.stderr
+    imported = again.stderr.strip().splitlines()[-1]
+    for module in ("pipeline.model", "pipeline.config", "pipeline.rules.specs", "pipeline.stages.repair_unicode",
+                   "pipeline.stages.correct_ocr_words", "pipeline.verification"):
+        assert f"'{module}'" not in imported
+    (rules / "lines.tsv").write_text((rules / "lines.tsv").read_text(encoding="utf-8") + "drop\t[\tbroken\n", encoding="utf-8")
+    broken = run()
+    assert broken.returncode == 2 and "lines.tsv:" in broken.stderr and "cached" not in broken.stdout

@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 import sys
 from pathlib import Path
-from typing import Optional
+from typing import TYPE_CHECKING, Optional
 
 import click
 
@@ -13,11 +13,15 @@ from pipeline.cli.app import fail
 from pipeline.locations import ARCHIVE_DIR, CLEAN_DIR, RAW_GLOB, RULES_DIR
 from pipeline.reader import InputError
 from pipeline.rules import RulesError, load_config
+from pipeline.run import cache
 from pipeline.run.batch import clean_books, expand_inputs, format_summary
 from pipeline.run.book import Hooks, Outcome
 from pipeline.run.names import Job, plan
 from pipeline.run.options import RunOptions
 from pipeline.stages import STAGES
+
+if TYPE_CHECKING:
+    from pipeline.config import Config
 
 
 def report(outcome: Outcome, echo=None) -> None:
@@ -30,7 +34,7 @@ def report(outcome: Outcome, echo=None) -> None:
         (echo or (lambda text: click.echo(text, err=True)))(f"warning: {warning}")
 
 
-def clean_with_progress(jobs: list[Job], options: RunOptions, config) -> list[Outcome]:
+def clean_with_progress(jobs: list[Job], options: RunOptions, config: Config | None) -> list[Outcome]:
     """The books in turn without Prefect, with a progress display on a terminal.
 
     The display (on stderr, only when it is a terminal) shows the books done
@@ -82,10 +86,9 @@ def _warn(message: str) -> None:
 
 
 def all_cached(jobs: list[Job], options: RunOptions) -> bool:
-    """Whether no book needs cleaning: then a run in Prefect's ephemeral mode would start a temporary
-    server (10-20 s) to record a flow run that does nothing, in a database no dashboard is watching."""
-    from pipeline.run import cache
-
+    """Whether no book needs cleaning (it stops at the first that does). Then the rules need not be read
+    (~60 ms of a 0.2 s rerun), and a run in Prefect's ephemeral mode would start a temporary server
+    (10-20 s) to record a flow run that does nothing, in a database no dashboard is watching."""
     return not options.force and all(cache.decide(job, options).cached for job in jobs)
 
 
@@ -129,7 +132,8 @@ def run(files: tuple[str, ...], out: Path, rules: Path, archive: Path, no_archiv
         options = options_from(out, rules, archive, no_archive, skip, force)
         paths = expand_inputs(files, Path.cwd()) if files else expand_inputs([RAW_GLOB], Path.cwd())
         jobs = plan(paths, options.out)
-        config = load_config(options.rules, options.archive)
+        cached = all_cached(jobs, options)
+        config = None if cached else load_config(options.rules, options.archive)  # malformed rules: exit 2, before any book
     except InputError as exc:
         fail(str(exc) if files or "no file matches" not in str(exc) else "no raw files given and none in raw/")
         raise click.exceptions.Exit(2)
@@ -148,7 +152,7 @@ def run(files: tuple[str, ...], out: Path, rules: Path, archive: Path, no_archiv
         url = connect_to_server(verbose)
         if url:
             click.echo(f"note: reporting to the Prefect server at {url}; dashboard: {url.removesuffix('/api')}", err=True)
-        elif not dask and all_cached(jobs, options):
+        elif not dask and cached:
             click.echo("note: every book is cached (raw file, rules, archive and pipeline unchanged): nothing to run, "
                        "so no temporary Prefect server was started; --force cleans them again", err=True)
             no_prefect = True

@@ -11,25 +11,25 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from pipeline.config import Config
 from pipeline.locations import ARCHIVE_DIR, RULES_DIR
-from pipeline.rules import specs
 from pipeline.rules.tsv import Problems, RulesError, read_tsv
 
 FILES = {
-    "folio_digits.tsv": ("folio_digits", specs.folio_digits),
-    "lines.tsv": ("line_rules", specs.line_rules),
-    "stray_marks.tsv": ("stray_marks", specs.stray_marks),
-    "note_marks.tsv": ("note_marks", specs.note_marks),
-    "hyphen_prefixes.tsv": ("hyphen_prefixes", specs.hyphen_prefixes),
-    "lexicon.txt": ("lexicon_words", specs.word_list),
-    "ocr_confusions.tsv": ("ocr_confusions", specs.ocr_confusions),
-    "scannos.tsv": ("scannos", specs.scannos),
-    "editorial_spelling.tsv": ("spelling", specs.editorial_spelling),
-    "real_word_confusions.tsv": ("real_word_confusions", specs.real_word_confusions),
-    "review_decisions.tsv": ("review_decisions", specs.review_decisions),
+    "folio_digits.tsv": ("folio_digits", "folio_digits"),
+    "lines.tsv": ("line_rules", "line_rules"),
+    "stray_marks.tsv": ("stray_marks", "stray_marks"),
+    "note_marks.tsv": ("note_marks", "note_marks"),
+    "hyphen_prefixes.tsv": ("hyphen_prefixes", "hyphen_prefixes"),
+    "lexicon.txt": ("lexicon_words", "word_list"),
+    "ocr_confusions.tsv": ("ocr_confusions", "ocr_confusions"),
+    "scannos.tsv": ("scannos", "scannos"),
+    "editorial_spelling.tsv": ("spelling", "editorial_spelling"),
+    "real_word_confusions.tsv": ("real_word_confusions", "real_word_confusions"),
+    "review_decisions.tsv": ("review_decisions", "review_decisions"),
 }
-"""Each rules file, the Config field it fills, and its reader. ``<book>.toml`` files come on top."""
+"""Each rules file, the Config field it fills, and its reader in :mod:`pipeline.rules.specs`. ``<book>.toml``
+files come on top. Names, not functions: importing this package (for :class:`RulesError`, as a cached
+rerun does) does not import the readers, the patterns they compile or :class:`~pipeline.config.Config`."""
 
 
 def load_config(rules_dir: Path = RULES_DIR, archive_dir: Path | None = ARCHIVE_DIR) -> Config:
@@ -37,12 +37,15 @@ def load_config(rules_dir: Path = RULES_DIR, archive_dir: Path | None = ARCHIVE_
 
     ``archive_dir=None`` means no archive (no check, no archive words).
     """
+    from pipeline.config import Config
+    from pipeline.rules import specs
+
     rules_dir = Path(rules_dir)
     problems = Problems()
     if not rules_dir.is_dir():
         problems.add(rules_dir, 1, "the rules folder does not exist" if not rules_dir.exists() else "is not a folder")
         problems.raise_any()
-    fields = {field: read(rules_dir / name, problems) for name, (field, read) in FILES.items()}
+    fields = {field: getattr(specs, read)(rules_dir / name, problems) for name, (field, read) in FILES.items()}
     for path in sorted(rules_dir.iterdir()):
         if path.name in FILES or path.name.startswith(".") or path.suffix == ".toml" or path.name.lower().startswith("readme"):
             continue

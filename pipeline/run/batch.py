@@ -10,13 +10,15 @@ from __future__ import annotations
 
 import glob
 from pathlib import Path
-from typing import Callable, Iterable, Sequence
+from typing import TYPE_CHECKING, Callable, Iterable, Sequence
 
-from pipeline.config import Config
 from pipeline.reader import InputError
 from pipeline.run.book import Hooks, Outcome, clean_book
 from pipeline.run.names import Job
 from pipeline.run.options import RunOptions
+
+if TYPE_CHECKING:
+    from pipeline.config import Config
 
 GLOB_CHARS = frozenset("*?[")
 
@@ -55,7 +57,7 @@ def expand_inputs(inputs: Iterable[str | Path], base: Path) -> list[Path]:
 def clean_books(
     jobs: Iterable[Job],
     options: RunOptions,
-    config: Config,
+    config: Config | None,
     hooks_for: Callable[[Job], Hooks] | None = None,
     on_done: Callable[[Outcome], None] | None = None,
 ) -> list[Outcome]:
@@ -63,7 +65,7 @@ def clean_books(
 
     ``hooks_for(job)`` may give the hooks for that book and ``on_done(outcome)``
     hears each result: the CLI hangs its progress display and its per-book
-    lines on them.
+    lines on them. ``config`` None: read when a book needs it (the CLI found every book cached).
     """
     outcomes = []
     for job in jobs:

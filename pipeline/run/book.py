@@ -19,7 +19,6 @@ from dataclasses import asdict, dataclass, field, replace
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any, Callable
 
-from pipeline.config import Config
 from pipeline.reader import InputError, read_book
 from pipeline.rules import RulesError
 from pipeline.run import cache
@@ -29,6 +28,7 @@ from pipeline.run.publish import PublishError, book_lock, cannot_write, publish,
 from pipeline.stages import Result, run_stages
 
 if TYPE_CHECKING:
+    from pipeline.config import Config
     from pipeline.verification import Verification
 
 Step = Callable[..., Any]
@@ -134,8 +134,12 @@ def settle_heap() -> None:
     gc.freeze()
 
 
-def clean_book(job: Job, options: RunOptions, config: Config, hooks: Hooks = Hooks()) -> Outcome:
+def clean_book(job: Job, options: RunOptions, config: Config | None, hooks: Hooks = Hooks()) -> Outcome:
     """Clean one raw file into ``job.folder`` unless its cache key is unchanged.
+
+    ``config`` None: the rules are read only if the book is not cached
+    (:func:`pipeline.run.cache.config_for`), so a cached rerun neither
+    imports nor reads them.
 
     Bad input, malformed rules and a file-system error while writing
     (:data:`BOOK_ERRORS`) become a failed outcome instead of an exception,
@@ -164,6 +168,7 @@ def clean_book(job: Job, options: RunOptions, config: Config, hooks: Hooks = Hoo
             from pipeline.run.render import render  # only now: a cached book needs neither the check nor the renderer
             from pipeline.verification import check
 
+            config = config if config is not None else cache.config_for(options)
             settle_heap()
             result = run_stages(step("read_book", read_book, job.path), config, options.skip, step=step)
             key = json.dumps(decision.key.to_dict(), sort_keys=True) if decision.key else None

@@ -27,15 +27,17 @@ from dataclasses import dataclass
 from functools import lru_cache
 from importlib import metadata
 from pathlib import Path
-from typing import Iterable
+from typing import TYPE_CHECKING, Iterable
 
 from pipeline import __version__
-from pipeline.config import Config
 from pipeline.reader import MAX_BYTES
 from pipeline.run.names import Job
 from pipeline.run.options import RunOptions
 from pipeline.run.publish import RECORD
 from pipeline.rules import load_config
+
+if TYPE_CHECKING:
+    from pipeline.config import Config
 
 PACKAGE_DIR = Path(__file__).resolve().parent.parent
 DISTRIBUTION = "ocr-cleanup-pipeline"

@@ -18,12 +18,13 @@ from __future__ import annotations
 import importlib
 import time
 from dataclasses import dataclass, field
-from typing import Callable, Iterable, Literal
+from typing import TYPE_CHECKING, Callable, Iterable, Literal
 
-from pipeline.config import Config
-from pipeline.model import Book, Change
+if TYPE_CHECKING:  # annotations only: the run machinery imports this registry on a cached rerun too
+    from pipeline.config import Config
+    from pipeline.model import Book, Change
 
-StageFunction = Callable[[Book, Config], tuple[Book, list[Change]]]
+    StageFunction = Callable[[Book, Config], tuple[Book, list[Change]]]
 Kind = Literal["lines", "grouping", "paragraphs"]
 
 
