@@ -182,6 +182,11 @@ def _misread(word: str, parts: tuple[str, ...], lexicon: Lexicon) -> bool:
     return count < 2 or len(parts) == 2 and lexicon.pairs[" ".join(parts).lower()] >= MISREAD_RATIO * count
 
 
+DERIVED_ADJECTIVE = regex.compile(r"^\p{Ll}{4,}(?:ary|ous|ive|ical|ful|able|ible)$")
+"""An adjective made with a suffix ("temporary", "dangerous", "active", "political", "careful"): English builds
+closed compounds of short adjectives ("blackboard", "highway"), not of these ("temporarystate" is two words)."""
+
+
 def _glue_factor(core: str, parts: tuple[str, ...], lexicon: Lexicon) -> float:
     """How much less likely the token is a word because of what it is made of: a
     function word ("the", "of", "which", "I"; ``FUNCTION_WORDS``: no word is built
@@ -191,17 +196,8 @@ def _glue_factor(core: str, parts: tuple[str, ...], lexicon: Lexicon) -> float:
     adjective made with a suffix ("temporarystate": ``DERIVED_ADJECTIVE``) very likely."""
     if any(p.lower() in FUNCTION_WORDS for p in parts if len(p) >= 2 or p == "I"):
         return ODD_TOKEN**2
-    odd = CAMEL.search(core) or any(_adverb(p.lower(), lexicon) for p in parts) or _derived_adjective(parts[0].lower())
+    odd = CAMEL.search(core) or any(_adverb(p.lower(), lexicon) for p in parts) or DERIVED_ADJECTIVE.match(parts[0].lower())
     return ODD_TOKEN if odd else 1.0
-
-
-DERIVED_ADJECTIVE = regex.compile(r"^\p{Ll}{4,}(?:ary|ous|ive|ical|ful|able|ible)$")
-"""An adjective made with a suffix ("temporary", "dangerous", "active", "political", "careful"): English builds
-closed compounds of short adjectives ("blackboard", "highway"), not of these ("temporarystate" is two words)."""
-
-
-def _derived_adjective(word: str) -> bool:
-    return bool(DERIVED_ADJECTIVE.match(word))
 
 
 def _adverb(word: str, lexicon: Lexicon) -> bool:
