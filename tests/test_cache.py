@@ -169,3 +169,20 @@ def test_cache_rerun_reads_no_rules_and_imports_no_stage_but_malformed_rules_sti
     (rules / "lines.tsv").write_text((rules / "lines.tsv").read_text(encoding="utf-8") + "drop\t[\tbroken\n", encoding="utf-8")
     broken = run()
     assert broken.returncode == 2 and "lines.tsv:" in broken.stderr and "cached" not in broken.stdout
+
+
+def test_cache_a_book_given_no_config_reads_the_rules_of_its_options_only_when_it_is_not_cached(setting):
+    """``clean_book(..., config=None)``, what the CLI passes once every book looked cached: a book that
+    is cleaned after all reads the rules folder of its options, and malformed rules fail that book
+    with the file and line named, its earlier output kept."""
+    raw, rules, out, config = setting
+    lazily = clean_one(raw, out, None, rules)
+    assert (lazily.status, lazily.reason) == ("cleaned", "new")
+    eager = clean_one(raw, out / "eager", config, rules)  # the same rules, read beforehand as before
+    assert eager.status == "cleaned" and (out / "tiny" / "book.md").read_bytes() == (out / "eager" / "tiny" / "book.md").read_bytes()
+    assert clean_one(raw, out, None, rules).status == "cached"
+    book_md = (out / "tiny" / "book.md").read_bytes()
+    (rules / "lines.tsv").write_text((rules / "lines.tsv").read_text(encoding="utf-8") + "drop\t[\tbroken\n", encoding="utf-8")
+    broken = clean_one(raw, out, None, rules)
+    assert broken.status == "failed" and "lines.tsv:" in broken.reason
+    assert (out / "tiny" / "book.md").read_bytes() == book_md
