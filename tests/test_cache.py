@@ -186,3 +186,14 @@ def test_cache_a_book_given_no_config_reads_the_rules_of_its_options_only_when_i
     broken = clean_one(raw, out, None, rules)
     assert broken.status == "failed" and "lines.tsv:" in broken.reason
     assert (out / "tiny" / "book.md").read_bytes() == book_md
+
+
+def test_cache_dependency_versions_read_from_dist_info_folders_agree_with_importlib_metadata():
+    """The versions the key holds, read from the ``NAME-VERSION.dist-info`` folders, are those importlib.metadata
+    reports for every requirement of the installed pipeline (and none is missing here)."""
+    from importlib import metadata
+
+    wanted = sorted({r.split(";")[0].split("[")[0].split("=")[0].split("<")[0].split(">")[0].strip()
+                     for r in metadata.requires(cache.DISTRIBUTION) if "extra ==" not in r})
+    assert {"ftfy", "symspellpy", "regex", "prefect"} <= set(wanted)
+    assert cache.dependency_versions() == "\n".join(f"{name}=={metadata.version(name)}" for name in wanted)

@@ -28,8 +28,6 @@ mix their outputs. A second run waits, and is told which run holds it.
 
 from __future__ import annotations
 
-import ctypes
-import ctypes.util
 import json
 import os
 import shutil
@@ -217,6 +215,9 @@ def _exchange(a: Path, b: Path) -> bool:
     """Swap two paths atomically with Linux's renameat2(RENAME_EXCHANGE); False where that is not available."""
     if not sys.platform.startswith("linux"):
         return False
+    import ctypes  # only now: with ctypes.util it costs ~20 ms, and a cached rerun publishes nothing
+    import ctypes.util
+
     libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6", use_errno=True)
     renameat2 = getattr(libc, "renameat2", None)
     if renameat2 is None:
