@@ -197,3 +197,12 @@ def test_cache_dependency_versions_read_from_dist_info_folders_agree_with_import
                      for r in metadata.requires(cache.DISTRIBUTION) if "extra ==" not in r})
     assert {"ftfy", "symspellpy", "regex", "prefect"} <= set(wanted)
     assert cache.dependency_versions() == "\n".join(f"{name}=={metadata.version(name)}" for name in wanted)
+
+
+def test_cache_dependency_versions_without_dist_info_folders_ask_importlib_metadata(monkeypatch):
+    """Where no dist-info folder names a distribution (an .egg-info install), importlib.metadata is asked
+    instead, and the key is the same; a requirement installed nowhere reads ``missing``."""
+    expected = cache.dependency_versions()
+    monkeypatch.setattr(cache, "_dist_info_folders", dict)
+    assert cache.dependency_versions() == expected
+    assert cache._version("no-such-distribution-here") == "missing"

@@ -4,7 +4,8 @@
   matches nothing, two inputs for one output folder, malformed rules: one
   message, before any book), runs each book as one task run named
   ``clean <book>`` (cleaned in a worker process, one at a time or
-  ``--workers`` at once; in a deployment's run, in the flow's process), keeps a progress artifact and a summary table, and fails if any book
+  ``--workers`` at once; in a deployment's run, in the flow's process),
+  keeps a progress artifact and a summary table, and fails if any book
   failed. A book's task logs a line per step (each stage's changes and
   seconds) and keeps the book's artifacts: the archive check (a table and a
   report), the open review rows and the stats; it fails, with the one-line
@@ -183,8 +184,9 @@ def book_in_one_task(path: str, out_dir: str, rules_dir: str | None, archive_dir
     """One book as one task: its steps run inside it, logged, without a flow run or a task run each.
 
     How a deployment's run (``serve``) cleans its books, one at a time in
-    the flow's process (the command's runs use :func:`book_in_worker`): a book flow with a task
-    per step costs as much in Prefect's machinery as the book's own work.
+    the flow's process (the command's runs use :func:`book_in_worker`): a
+    book flow with a task per step costs as much in Prefect's machinery as
+    the book's own work.
     The dashboard shows one task run per book, with a log line per stage and
     the book's artifacts.
     """

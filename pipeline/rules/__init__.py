@@ -10,9 +10,13 @@ non-UTF-8 files, and files nobody reads (a misspelt file name).
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from pipeline.locations import ARCHIVE_DIR, RULES_DIR
 from pipeline.rules.tsv import Problems, RulesError, read_tsv
+
+if TYPE_CHECKING:
+    from pipeline.config import Config
 
 FILES = {
     "folio_digits.tsv": ("folio_digits", "folio_digits"),

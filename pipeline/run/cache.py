@@ -95,7 +95,8 @@ def dependency_versions() -> str:
     if own is not None:
         requirements = _headers(own[1], "Requires-Dist")
     else:
-        
+        from importlib import metadata
+
         try:
             requirements = metadata.requires(DISTRIBUTION) or []
         except metadata.PackageNotFoundError:  # running from a source tree that is not installed
@@ -136,7 +137,8 @@ def _headers(folder: Path, header: str) -> list[str]:
 
 def _version(name: str) -> str:
     """``importlib.metadata.version(name)``, or ``missing``: for a distribution no dist-info folder names."""
-    
+    from importlib import metadata
+
     try:
         return metadata.version(name)
     except metadata.PackageNotFoundError:
