@@ -7,7 +7,8 @@ from collections import Counter
 import regex
 import pytest
 
-from pipeline.edition.markdown import render_book, render_document, title_case
+from pipeline.edition import as_text
+from pipeline.edition.markdown import title_case, write_book, write_document
 from pipeline.edition.notes import notes_by_document
 
 DEFINITION = regex.compile(r"^\[\^([^\]]+)\]: ", regex.MULTILINE)
@@ -16,7 +17,7 @@ REFERENCE = regex.compile(r"\[\^([^\]]+)\](?!:)")
 
 @pytest.fixture(scope="module")
 def book_md(cleaned):
-    return render_book(cleaned.book)
+    return as_text(write_book, cleaned.book)
 
 
 def test_edition_book_opens_with_the_title_not_the_scan_notice(book_md):
@@ -56,7 +57,7 @@ def test_edition_book_footnote_labels_are_unique_and_defined(book_md):
 def test_edition_document_file_carries_all_its_notes(cleaned):
     book = cleaned.book
     on_testament = book.documents[3]
-    text = render_document(book, on_testament)
+    text = as_text(write_document, book, on_testament)
     numbers = [entry.number for entry, _ in notes_by_document(book)[3]]
     assert numbers == list(range(1, 19))  # all 18 notes of Part II, linked or not
     assert len(DEFINITION.findall(text)) == sum(linked for _, linked in notes_by_document(book)[3])
@@ -68,7 +69,7 @@ def test_edition_document_file_carries_all_its_notes(cleaned):
 
 def test_edition_document_file_has_its_heading_and_keeps_dateline_and_salutation(cleaned):
     book = cleaned.book
-    text = render_document(book, book.documents[33]).split("---\n", 2)[2]
+    text = as_text(write_document, book, book.documents[33]).split("---\n", 2)[2]
     assert text.startswith("\n# To L.D. Trotsky\n\nTop secret\n\nPersonal\n\nDear Comrade Trotsky:\n\n")
 
 

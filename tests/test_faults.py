@@ -98,6 +98,7 @@ def collect(pid, out_path, err_path, count_path) -> Run:
 
 def _instrument(kill_at, pause_at, release, count_path):
     """Count the write phase's checkpoints; SIGKILL at ``kill_at``, wait for ``release`` at ``pause_at``."""
+    from pipeline.edition import as_text
     from pipeline.run import publish
 
     seen = [0]
@@ -113,11 +114,12 @@ def _instrument(kill_at, pause_at, release, count_path):
 
     write, rename, exchange, rmtree = publish._write, os.rename, publish._exchange, shutil.rmtree
 
-    def half_then_whole(path, text):
+    def half_then_whole(path, render):
+        text = as_text(render)
         checkpoint()
-        write(path, text[: len(text) // 2])
+        write(path, lambda put: put(text[: len(text) // 2]))
         checkpoint()
-        write(path, text)
+        write(path, render)
 
     def counted(function):
         def wrapper(*args, **kwargs):

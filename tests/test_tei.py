@@ -6,7 +6,8 @@ import xml.etree.ElementTree as ET
 
 import pytest
 
-from pipeline.edition.tei import render_tei
+from pipeline.edition import as_text
+from pipeline.edition.tei import write_tei
 
 NS = {"t": "http://www.tei-c.org/ns/1.0"}
 XML_ID = "{http://www.w3.org/XML/1998/namespace}id"
@@ -14,7 +15,7 @@ XML_ID = "{http://www.w3.org/XML/1998/namespace}id"
 
 @pytest.fixture(scope="module")
 def tei(cleaned):
-    return ET.fromstring(render_tei(cleaned.book).encode("utf-8"))
+    return ET.fromstring(as_text(write_tei, cleaned.book).encode("utf-8"))
 
 
 def test_tei_header_from_metadata_and_source(tei):

@@ -26,6 +26,7 @@ import unicodedata
 
 import regex
 
+from pipeline.edition import Write
 from pipeline.edition.index import render_index_markdown
 from pipeline.edition.notes import label, notes_by_document, relabel
 from pipeline.model import Book, Document, NoteEntry
@@ -140,7 +141,22 @@ def _body_blocks(book: Book, d: Document, book_wide: bool) -> list[str]:
     return blocks
 
 
-def render_document(book: Book, d: Document) -> str:
+def write_blocks(blocks: list[str], write: Write) -> None:
+    r"""``"\n\n".join(blocks) + "\n"`` (nothing for no blocks), written a block at a time.
+
+    >>> from pipeline.edition import as_text
+    >>> as_text(write_blocks, ["# A", "b"]), as_text(write_blocks, [])
+    ('# A\n\nb\n', '')
+    """
+    for n, block in enumerate(blocks):
+        if n:
+            write("\n\n")
+        write(block)
+    if blocks:
+        write("\n")
+
+
+def write_document(book: Book, d: Document, write: Write) -> None:
     """Front matter, the heading, the body, then all the notes of the document."""
     meta = document_meta(book, d) | {
         "dates": list(d.dates),
@@ -148,7 +164,7 @@ def render_document(book: Book, d: Document) -> str:
         "contents_page": d.toc_page,
         "found_by": d.evidence,
     }
-    front = "---\n" + "".join(f"{key}: {_yaml(value)}\n" for key, value in meta.items()) + "---\n\n"
+    write("---\n" + "".join(f"{key}: {_yaml(value)}\n" for key, value in meta.items()) + "---\n\n")
     blocks = [f"# {heading_text(book, d)}"]
     if d.kind == "notes":
         blocks += _note_lines([(e, e.linked_line is not None) for e in d.notes], d.part, False, defined=False) or _body_blocks(book, d, False)
@@ -160,7 +176,7 @@ def render_document(book: Book, d: Document) -> str:
     if d.unreadable:
         blocks += ["## Unreadable text (low confidence, not part of the edition)"]
         blocks += [book.paragraphs[i].text for i in d.unreadable]
-    return front + "\n\n".join(blocks) + "\n"
+    write_blocks(blocks, write)
 
 
 def _title_block(book: Book) -> list[str]:
@@ -187,7 +203,7 @@ def _front_blocks(book: Book, d: Document) -> list[str]:
     return [pointer, "## Contents"] + [book.paragraphs[i].text for i in body[contents + 1 :]]
 
 
-def render_book(book: Book) -> str:
+def write_book(book: Book, write: Write) -> None:
     """The whole edition as one Markdown file."""
     blocks = _title_block(book) if book.documents else []
     for d in book.documents:
@@ -209,4 +225,4 @@ def render_book(book: Book) -> str:
             blocks += _body_blocks(book, d, True)
     if not book.documents:
         blocks = [p.text for p in book.paragraphs]
-    return "\n\n".join(blocks) + "\n" if blocks else ""
+    write_blocks(blocks, write)

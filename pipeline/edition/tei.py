@@ -19,11 +19,13 @@ from __future__ import annotations
 
 import xml.etree.ElementTree as ET
 from itertools import groupby
+from types import SimpleNamespace
 from typing import Iterable
 
 import regex
 
 from pipeline import __version__
+from pipeline.edition import Write
 from pipeline.edition.markdown import body_indexes, heading_text, part_heading_text
 from pipeline.edition.notes import REFERENCE, label
 from pipeline.model import Book, Document, IndexEntry, Paragraph
@@ -228,8 +230,8 @@ def _header(book: Book) -> ET.Element:
     return header
 
 
-def render_tei(book: Book) -> str:
-    """The whole book as a TEI P5 document."""
+def write_tei(book: Book, write: Write) -> None:
+    """The whole book as a TEI P5 document, serialised straight to ``write`` (never as one string)."""
     ET.register_namespace("", TEI_NS)
     tei = ET.Element("TEI", {"xmlns": TEI_NS})
     tei.append(_header(book))
@@ -263,4 +265,6 @@ def render_tei(book: Book) -> str:
     if not body.findall("div"):
         ET.SubElement(body, "p")
     ET.indent(tei, space=" ")
-    return '<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(tei, encoding="unicode") + "\n"
+    write('<?xml version="1.0" encoding="UTF-8"?>\n')
+    ET.ElementTree(tei).write(SimpleNamespace(write=write), encoding="unicode")
+    write("\n")

@@ -36,13 +36,16 @@ import sys
 import time
 import uuid
 from contextlib import contextmanager
-from collections.abc import Mapping
+from functools import partial
 from pathlib import Path
-from typing import Callable, Iterator
+from typing import TYPE_CHECKING, Callable, Iterator
 
 from filelock import FileLock, Timeout
 
 from pipeline.reader import InputError
+
+if TYPE_CHECKING:
+    from pipeline.run.render import Rendered
 
 WORK_DIR = ".pipeline"
 """The run's own folder inside OUT: locks and staging; hidden, and no book name can start with a dot."""
@@ -153,17 +156,17 @@ def written_by_us(folder: Path) -> set[str] | None:
     return None
 
 
-def _write(path: Path, text: str) -> None:
+def _write(path: Path, render: Callable[[Callable[[str], object]], None]) -> None:
+    """Create ``path`` with what ``render(write)`` writes, piece by piece."""
     path.parent.mkdir(parents=True, exist_ok=True)
     with open(path, "w", encoding="utf-8", newline="\n") as handle:
-        handle.write(text)
+        render(handle.write)
 
 
-def publish(folder: Path, files: Mapping[str, str], record: dict) -> None:
+def publish(folder: Path, files: Rendered, record: dict) -> None:
     """Make ``folder`` hold exactly ``files`` (plus the reader's own files), with ``record`` as its cache record.
 
-    ``files`` may render each file as it is read (:class:`pipeline.run.render.Rendered`):
-    they are read and written one at a time. Call it holding the book's lock. On any error the old folder is as it
+    Each file is rendered as it is written, piece by piece, one file at a time. Call it holding the book's lock. On any error the old folder is as it
     was and the staging copy is removed; the error names the folder.
     """
     folder = Path(folder)
@@ -176,9 +179,9 @@ def publish(folder: Path, files: Mapping[str, str], record: dict) -> None:
     new = staging / f"new-{uuid.uuid4().hex[:12]}"
     try:
         new.mkdir()
-        for name, text in files.items():
-            _write(new / name, text)
-        _write(new / RECORD, json.dumps(record, indent=2) + "\n")
+        for name in files:
+            _write(new / name, partial(files.write, name))
+        _write(new / RECORD, lambda write: write(json.dumps(record, indent=2) + "\n"))
         if folder.exists():
             for path in folder.rglob("*"):
                 relative = path.relative_to(folder).as_posix()

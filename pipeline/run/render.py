@@ -1,4 +1,4 @@
-"""What a run writes to clean/<book>/, rendered as text first and then written atomically.
+"""What a run writes to clean/<book>/, each file rendered as it is written, the folder put in place atomically.
 
 - ``book.md``: the edition in Markdown: title, part and document headings, footnotes (:mod:`pipeline.edition.markdown`);
 - ``paragraphs.jsonl``: each paragraph with its printed pages and raw lines (for citing);
@@ -12,10 +12,11 @@
   and the list of every file the run wrote (``outputs``), so a later run
   knows which files of the folder are its own.
 
-Each file is rendered as text when it is read from the :class:`Rendered`
-mapping, and not kept: :mod:`pipeline.run.publish` reads and writes them one
-at a time and puts the folder in place as a whole, so a large book never
-holds all its outputs in memory at once. Nothing here
+Each file is rendered when it is written, and not kept: :mod:`pipeline.run.publish`
+has each renderer write its file piece by piece into the staging folder
+(:class:`Rendered`), one file at a time, and puts the folder in place as a
+whole, so a large book never holds its outputs in memory, not even one
+whole file. Nothing here
 depends on time or machine, so the committed clean/ output can be checked
 for staleness byte for byte.
 """
@@ -33,9 +34,10 @@ from typing import Callable, Iterator
 import regex
 
 from pipeline import __version__
+from pipeline.edition import Write, as_text
 from pipeline.edition.index import render_index_json, render_index_markdown
-from pipeline.edition.tei import render_tei
-from pipeline.edition.markdown import body_paragraphs, document_file, document_meta, render_book, render_document
+from pipeline.edition.tei import write_tei
+from pipeline.edition.markdown import body_paragraphs, document_file, document_meta, write_book, write_document
 from pipeline.model import Book, Change, ReviewItem
 from pipeline.stages import Result
 from pipeline.stages.correct_ocr_words.channel import shown
@@ -55,12 +57,13 @@ def render_markdown(book: Book) -> str:
     return "".join(p.text + "\n\n" for p in book.paragraphs).rstrip("\n") + "\n" if book.paragraphs else ""
 
 
-def _jsonl(rows) -> str:
-    return "".join(json.dumps(row, ensure_ascii=False) + "\n" for row in rows)
+def _jsonl(rows, write: Write) -> None:
+    for row in rows:
+        write(json.dumps(row, ensure_ascii=False) + "\n")
 
 
-def render_paragraphs(book: Book) -> str:
-    return _jsonl(
+def write_paragraphs(book: Book, write: Write) -> None:
+    rows = (
         {
             "n": n,
             "pages": list(p.pages),
@@ -71,10 +74,11 @@ def render_paragraphs(book: Book) -> str:
         }
         for n, p in enumerate(book.paragraphs, start=1)
     )
+    _jsonl(rows, write)
 
 
-def render_changes(changes: tuple[Change, ...]) -> str:
-    return _jsonl(change.to_dict() for change in changes)
+def write_changes(changes: tuple[Change, ...], write: Write) -> None:
+    _jsonl((change.to_dict() for change in changes), write)
 
 
 def _cell(value) -> str:
@@ -180,7 +184,14 @@ def stats(result: Result) -> dict:
     }
 
 
-def render_manifest(book: Book, files: Mapping[str, str]) -> str:
+def _sha256(files: Rendered, name: str) -> str:
+    """The SHA-256 of a file's UTF-8 text, hashed as it is rendered."""
+    digest = hashlib.sha256()
+    files.write(name, lambda piece: digest.update(piece.encode("utf-8")))
+    return digest.hexdigest()
+
+
+def render_manifest(book: Book, files: Rendered) -> str:
     """The documents with their metadata and checksums, and every output file's name."""
     rows = []
     for d in book.documents:
@@ -190,27 +201,43 @@ def render_manifest(book: Book, files: Mapping[str, str]) -> str:
             | {
                 "file": name,
                 "words": sum(len(t.split()) for t in body_paragraphs(book, d)),
-                "sha256": hashlib.sha256(files[name].encode("utf-8")).hexdigest(),
+                "sha256": _sha256(files, name),
             }
         )
     outputs = sorted([*files, "manifest.json"])
     return json.dumps({"book": book.name, "metadata": book.info.to_dict(), "documents": rows, "outputs": outputs}, ensure_ascii=False, indent=2) + "\n"
 
 
+Producer = Callable[[Write], None]
+"""Renders one file: ``producer(write)`` writes its text piece by piece."""
+
+
+def whole(render_text: Callable[..., str], *args) -> Producer:
+    """The producer of a small file rendered as one string, ``render_text(*args)``."""
+    return lambda write: write(render_text(*args))
+
+
 class Rendered(Mapping[str, str]):
-    """A book's output files by name; each is rendered when it is read, and not kept.
+    """A book's output files by name; each is rendered when it is written or read, and not kept.
 
     Why: on a 45 MB input the outputs are ~230 MB of text, about twice that
     as Python strings, and holding them all at once was the largest part of
-    the run's peak memory. Reading a file twice renders it twice (the
-    manifest reads the document files to hash them; that is cheap).
+    the run's peak memory; even one whole file as a string set the peak of
+    a large book. :meth:`write` renders a file piece by piece to an open
+    file or a hash; reading it as a mapping gives its whole text (the
+    dashboard reads the small ones). Reading a file twice renders it twice
+    (the manifest hashes the document files; that is cheap).
     """
 
-    def __init__(self, producers: dict[str, Callable[[], str]]):
+    def __init__(self, producers: dict[str, Producer]):
         self._producers = producers
 
+    def write(self, name: str, write: Write) -> None:
+        """Render the file ``name`` piece by piece to ``write``."""
+        self._producers[name](write)
+
     def __getitem__(self, name: str) -> str:
-        return self._producers[name]()
+        return as_text(self._producers[name])
 
     def __contains__(self, name: object) -> bool:  # by name: Mapping's default would render the file
         return name in self._producers
@@ -222,36 +249,36 @@ class Rendered(Mapping[str, str]):
         return len(self._producers)
 
 
-def verification_producers(verification: Verification | None, book: Book) -> dict[str, Callable[[], str]]:
+def verification_producers(verification: Verification | None, book: Book) -> dict[str, Producer]:
     """verification.json, verification.md and a side-by-side HTML diff per checked document."""
     if verification is None:
         return {}
     diffs = {c.document: "verification/" + document_file(book.documents[c.document]).replace(".md", ".html")
              for c in verification.checks}
-    producers: dict[str, Callable[[], str]] = {
-        "verification.json": lambda: json.dumps(to_json(verification), ensure_ascii=False, indent=2) + "\n",
-        "verification.md": partial(to_markdown, verification, diffs),
+    producers: dict[str, Producer] = {
+        "verification.json": whole(lambda: json.dumps(to_json(verification), ensure_ascii=False, indent=2) + "\n"),
+        "verification.md": whole(to_markdown, verification, diffs),
     }
     for c in verification.checks:
-        producers[diffs[c.document]] = partial(to_html, c)
+        producers[diffs[c.document]] = whole(to_html, c)
     return producers
 
 
 def render(result: Result, verification: Verification | None = None) -> Rendered:
-    """All output files of one book, by file name (relative to clean/<book>/), each rendered when read."""
+    """All output files of one book, by file name (relative to clean/<book>/), each rendered when written or read."""
     book = result.book
     closed = set(book.closed)
     later = tuple(r for r in (verification.review if verification else ()) if (r.stage, r.line, r.token) not in closed)
     review = tuple(placed(book, r) for r in book.review + later)
-    producers: dict[str, Callable[[], str]] = {document_file(d): partial(render_document, book, d) for d in book.documents}
+    producers: dict[str, Producer] = {document_file(d): partial(write_document, book, d) for d in book.documents}
     producers |= verification_producers(verification, book) | {
-        "book.md": partial(render_book, book),
-        "book.tei.xml": partial(render_tei, book),
-        "index.json": partial(render_index_json, book),
-        "index.md": lambda: "# Index\n\n" + "\n\n".join(render_index_markdown(book)) + "\n",
-        "paragraphs.jsonl": partial(render_paragraphs, book),
-        "changes.jsonl": partial(render_changes, result.changes),
-        "review.tsv": partial(render_review, review),
-        "stats.json": lambda: json.dumps(stats(result), ensure_ascii=False, indent=2) + "\n",
+        "book.md": partial(write_book, book),
+        "book.tei.xml": partial(write_tei, book),
+        "index.json": whole(render_index_json, book),
+        "index.md": whole(lambda: "# Index\n\n" + "\n\n".join(render_index_markdown(book)) + "\n"),
+        "paragraphs.jsonl": partial(write_paragraphs, book),
+        "changes.jsonl": partial(write_changes, result.changes),
+        "review.tsv": whole(render_review, review),
+        "stats.json": whole(lambda: json.dumps(stats(result), ensure_ascii=False, indent=2) + "\n"),
     }
-    return Rendered(producers | {"manifest.json": partial(render_manifest, book, Rendered(dict(producers)))})
+    return Rendered(producers | {"manifest.json": whole(render_manifest, book, Rendered(dict(producers)))})
