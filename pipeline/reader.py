@@ -133,7 +133,7 @@ def _checked(text: str, path: Path) -> str:
 
 def read_book(path: Path) -> Book:
     """Read ``path`` into a Book of numbered lines; raise InputError for bad input."""
-    from pipeline.model import Book, Line  # only now: a cached rerun names books (book_name) but reads none
+    from pipeline.model import Book, Lines  # only now: a cached rerun names books (book_name) but reads none
     path = Path(path)
     if path.is_dir():
         raise InputError(f"{path}: is a folder, not a raw OCR file; give the .txt files in it (e.g. '{path}/*.txt')")
@@ -151,8 +151,7 @@ def read_book(path: Path) -> Book:
         raise InputError(f"{path}: cannot be read ({exc.strerror or exc})") from exc
     text, warnings = decode(data, path)
     del data
-    lines = tuple(Line(number, row) for number, row in enumerate(_rows(text), start=1))
-    return Book(name=book_name(path), lines=lines, warnings=warnings)
+    return Book(name=book_name(path), lines=Lines.numbered(_rows(text)), warnings=warnings)
 
 
 def _rows(text: str):

@@ -139,10 +139,11 @@ def _paragraph(group: list[Line], width: float) -> Paragraph:
 
 def rebuild_paragraphs(book: Book, config: Config) -> tuple[Book, list[Change]]:
     """Group the book's lines into paragraphs with their raw lines and pages."""
-    width = typical_width(list(book.lines))
+    lines = list(book.lines)
+    width = typical_width(lines)
     groups: list[list[Line]] = []
     changes: list[Change] = []
-    for block in _blocks(list(book.lines)):
+    for block in _blocks(lines):
         pieces = _split_block(block, width)
         if groups:
             reason = _join_reason(groups[-1], pieces[0], width)

@@ -33,12 +33,13 @@ _RULES = {"head": "running_head", "folio": "folio", "misread": "misread_folio"}
 
 def remove_page_furniture(book: Book, config: Config) -> tuple[Book, list[Change]]:
     """Remove the furniture lines of the learned page sequence and number every line's page."""
+    read = list(book.lines)
     protected = {
         line.number
-        for line in book.lines
+        for line in read
         if any(rule.action == "keep" and rule.pattern.search(line.text.strip()) for rule in config.line_rules)
     }
-    candidates = tuple(line for line in book.lines if line.number not in protected)
+    candidates = tuple(line for line in read if line.number not in protected)
     spans = find_pages(candidates, config.folio_digits, config.min_folio_chain)
     if not spans:
         warning = f"{book.name}: no page numbers or running heads found; cleaned as one unnumbered page"
@@ -47,7 +48,7 @@ def remove_page_furniture(book: Book, config: Config) -> tuple[Book, list[Change
     firsts = [span.first_line for span in spans]
     changes: list[Change] = []
     lines: list[Line] = []
-    for line in book.lines:
+    for line in read:
         index = bisect.bisect_right(firsts, line.number) - 1
         page = spans[index].number if index >= 0 and line.number <= spans[index].last_line else None
         furniture = removed.get(line.number)

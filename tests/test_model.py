@@ -1,0 +1,38 @@
+"""The book's lines stored by column (model.Lines) read exactly as the Line tuple they were made from."""
+
+from __future__ import annotations
+
+import bisect
+import pickle
+from pathlib import Path
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from pipeline.model import Book, Line, Lines
+from pipeline.reader import read_book
+
+BOOK = Path(__file__).resolve().parents[1] / "raw" / "lenins-fight-against-stalinism.txt"
+
+line = st.builds(Line, st.integers(1, 2**31 - 1), st.text(max_size=30), st.none() | st.integers(-(2**31) + 1, 2**31 - 1))
+
+
+@settings(max_examples=200, derandomize=True)
+@given(st.lists(line, max_size=40), st.integers(-45, 45), st.integers(-45, 45))
+def test_model_lines_read_back_as_the_lines_they_were_made_of(lines, start, stop):
+    kept = Lines(lines)
+    assert tuple(kept) == tuple(lines) and kept == tuple(lines) and kept == lines and len(kept) == len(lines)
+    assert [kept[i] for i in range(-len(lines), len(lines))] == lines + lines
+    assert kept[start:stop] == tuple(lines[start:stop]) and isinstance(kept[start:stop], Lines)
+    assert pickle.loads(pickle.dumps(kept)) == kept
+    assert Book("b", lines).lines == kept and Book("b", kept).lines is kept  # a book converts a tuple once
+
+
+def test_model_lines_of_the_book_as_read_are_the_raw_file_numbered_from_one():
+    book = read_book(BOOK)
+    assert isinstance(book.lines, Lines) and len(book.lines) == 8467
+    assert book.lines[4999] == Line(5000, book.lines[4999].text) and book.lines[-1].number == 8467
+    raw = BOOK.read_text(encoding="utf-8").split("\n")
+    assert [line.text for line in book.lines[:300]] == [row.rstrip() for row in raw[:300]]
+    assert bisect.bisect_left(book.lines, 5000, key=lambda line: line.number) == 4999  # what the archive check does
+    assert book.lines != book.lines[:-1] and Lines([Line(1, "a", 3)]) != Lines([Line(1, "a")])
