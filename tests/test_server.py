@@ -132,7 +132,7 @@ def test_server_run_reports_to_it_with_a_task_run_per_book_a_log_line_per_stage_
     said = wait_for(lambda: stage_lines(prefect_server, run))
     assert said, "not every stage has its log line in the book's task run"
     early = [m for m in said if m.startswith("the book started ")]  # sent to its worker before Prefect was imported
-    assert len(early) == 1 and float(early[0].split()[3]) > 0 and early[0].endswith("while the command imported Prefect")
+    assert len(early) == 1 and float(early[0].split()[3]) > 0 and early[0].endswith("sent to its worker ahead of it")
     artifacts = api(prefect_server, "/artifacts/filter", {"artifacts": {"flow_run_id": {"any_": [run["flow_run_id"]]}}})
     by_key = {a["key"]: a for a in artifacts}
     assert by_key["stats-cut"]["type"] == "markdown" and "paragraphs" in by_key["stats-cut"]["data"]

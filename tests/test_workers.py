@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import os
 import signal
+import time
 from concurrent.futures import ThreadPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
@@ -59,22 +60,61 @@ def test_workers_two_books_at_once_each_hears_only_its_own_lines(cut_book, tmp_p
     assert heard["cut"] == reports["cut"].lines and heard["other"] == reports["other"].lines
 
 
-def test_workers_a_dead_worker_fails_its_book_and_the_next_book_gets_a_new_one(cut_book, tmp_path, one_worker):
+def _kill_workers() -> None:
     for pid in list(workers._pool._processes):
         os.kill(pid, signal.SIGKILL)
-    with pytest.raises(BrokenProcessPool):
-        workers.clean(str(cut_book), RunOptions(tmp_path / "lost"))
+
+
+def test_workers_a_dead_worker_fails_its_book_and_the_next_book_gets_a_new_one(cut_book, tmp_path, one_worker):
+    with pytest.raises(BrokenProcessPool):  # killed at its first stage's line: the book had begun
+        workers.clean(str(cut_book), RunOptions(tmp_path / "lost"), lambda level, text: _kill_workers())
     assert not (tmp_path / "lost" / "cut").exists()
     again = workers.clean(str(cut_book), RunOptions(tmp_path / "again"))
     assert again.outcome.status == "cleaned" and (tmp_path / "again" / "cut" / "book.md").exists()
 
 
-def test_workers_a_head_started_book_is_the_one_its_task_waits_on_and_no_line_is_lost(cut_book, tmp_path, one_worker):
-    """``head_start`` sends the book before the flow exists; ``clean`` then waits on that same run
+def test_workers_a_book_sent_ahead_and_lost_with_its_worker_before_it_began_goes_to_a_new_one(cut_book, tmp_path, one_worker):
+    """Two books sent ahead to one worker, each claimed by its task thread: the worker is killed during
+    the first, which fails; the second had not begun, is sent again once, and is cleaned, every line heard once."""
+    first, second = RunOptions(tmp_path / "first"), RunOptions(tmp_path / "second")
+    workers.send_ahead([str(cut_book)], first)
+    workers.send_ahead([str(cut_book)], second)
+    heard: list[tuple[int, str]] = []
+
+    def kill_once_the_second_is_claimed(level: int, text: str) -> None:
+        deadline = time.monotonic() + 60
+        while (str(cut_book), second) in workers._early and time.monotonic() < deadline:
+            time.sleep(0.01)  # the second book's task has taken it; the one worker is busy with the first
+        _kill_workers()
+
+    with ThreadPoolExecutor(2) as threads:
+        lost = threads.submit(workers.clean, str(cut_book), first, kill_once_the_second_is_claimed)
+        claimed = threads.submit(workers.clean, str(cut_book), second, lambda level, text: heard.append((level, text)))
+        with pytest.raises(BrokenProcessPool):
+            lost.result(timeout=120)
+        report = claimed.result(timeout=120)
+    assert not (tmp_path / "first" / "cut").exists()
+    assert report.outcome.status == "cleaned" and (tmp_path / "second" / "cut" / "book.md").exists()
+    assert heard == report.lines and [text.split(":")[0] for _, text in heard] == list(STAGES)
+
+
+def test_workers_books_sent_ahead_and_never_claimed_are_withdrawn(cut_book, tmp_path, one_worker):
+    busy, waiting = RunOptions(tmp_path / "busy"), RunOptions(tmp_path / "waiting")
+    workers.send_ahead([str(cut_book)], busy)
+    workers.send_ahead([str(cut_book)], waiting)
+    waiting_future = workers._early[(str(cut_book), waiting)][0]
+    workers.withdraw()
+    assert not workers._early and waiting_future.cancelled()
+    workers.stop()  # waits for the book the worker had begun
+    assert not (tmp_path / "waiting" / "cut").exists()
+
+
+def test_workers_a_book_sent_ahead_is_the_one_its_task_waits_on_and_no_line_is_lost(cut_book, tmp_path, one_worker):
+    """``send_ahead`` sends the book before the flow exists; ``clean`` then waits on that same run
     (the book is cleaned once, not twice), hears every line made before it was called, and a book
     with other options is not mistaken for it."""
     options = RunOptions(tmp_path / "out")
-    workers.head_start([str(cut_book)], options)
+    workers.send_ahead([str(cut_book)], options)
     early = workers._early[(str(cut_book), options)][0]
     early.result(timeout=120)  # the book ends before its "task" asks for it: every line waits in the inbox
     heard: list[tuple[int, str]] = []
@@ -82,8 +122,8 @@ def test_workers_a_head_started_book_is_the_one_its_task_waits_on_and_no_line_is
     assert report is not None and report.outcome.status == "cleaned" and report.outcome.reason == "new"
     assert heard == report.lines and [text.split(":")[0] for _, text in heard] == list(STAGES)
     assert not workers._early  # used once
-    again = workers.clean(str(cut_book), options)  # not head-started: submitted, and the output is cached now
+    again = workers.clean(str(cut_book), options)  # not sent ahead: submitted, and the output is cached now
     assert again.outcome.status == "cached" and again.started > report.started
     forced = RunOptions(tmp_path / "out", force=True)
-    workers.head_start([str(cut_book)], options)
+    workers.send_ahead([str(cut_book)], options)
     assert workers.clean(str(cut_book), forced).outcome.reason == "forced"  # other options: its own run

@@ -172,7 +172,7 @@ def run(files: tuple[str, ...], out: Path, rules: Path, archive: Path, no_archiv
             from pipeline.run import workers as book_workers
 
             book_workers.start(workers)
-            book_workers.head_start([str(job.path.absolute()) for job in jobs], options)
+            book_workers.send_ahead([str(job.path.absolute()) for job in jobs[:workers]], options)
         log = log_runs_to_file()
         from pipeline.ops.flow import run_batch
 

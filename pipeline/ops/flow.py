@@ -200,15 +200,16 @@ def book_in_worker(path: str, out_dir: str, rules_dir: str | None, archive_dir: 
     Prefect cleans its books): the task logs its lines as they come, then keeps its artifacts.
 
     The book's compute runs in a process without Prefect's threads, so the
-    flow does not slow it, and the first book may have begun before the flow
-    run did (:func:`pipeline.run.workers.head_start`): the log says by how much.
+    flow does not slow it, and the book may have begun before its task run
+    did (:func:`pipeline.run.workers.send_ahead`; the first ones before the
+    flow run): the log says by how much.
     """
     logger = get_run_logger()
     began = time.time()
     report = book_workers.clean(path, _options(out_dir, rules_dir, archive_dir, skip, force),
                                 lambda level, text: logger.log(level, "%s", text))
     if began - report.started >= 0.1:
-        logger.info("the book started %.1f s before this task run, while the command imported Prefect", began - report.started)
+        logger.info("the book started %.1f s before this task run: it was sent to its worker ahead of it", began - report.started)
     create_artifacts(report.artifacts)
     return _finish(report.outcome, logger)
 
@@ -258,6 +259,8 @@ def clean_raw(
     runner = FlowRunContext.get().task_runner
     book = (book_in_worker if isinstance(runner, WorkerProcesses)
             else book_in_one_task if isinstance(runner, ThreadPoolTaskRunner) else book_task)
+    if book is book_in_worker:  # every book to the workers now: none waits for its task run's bookkeeping
+        book_workers.send_ahead(paths, options)
     futures = book.map(
         paths, unmapped(out_dir), unmapped(rules_dir), unmapped(archive_dir), unmapped(list(options.skip)), unmapped(force))
     outcomes: list[Outcome] = []
@@ -291,6 +294,10 @@ class WorkerProcesses(ThreadPoolTaskRunner):
     def __enter__(self):
         book_workers.start(self._max_workers)
         return super().__enter__()
+
+    def __exit__(self, *exc_info):
+        book_workers.withdraw()  # a batch that ended early: its books sent ahead are not cleaned
+        return super().__exit__(*exc_info)
 
 
 def task_runner(dask: str | None, workers: int = 1):

@@ -9,6 +9,13 @@ pipeline's own imports) overlaps Prefect's. Each book's task run stays in
 the flow process, waiting on its worker, so the dashboard still shows one
 task run per book that lasts as long as the book's work.
 
+The books go to the workers ahead of their task runs (:func:`send_ahead`):
+the first of each worker before the command imports Prefect, every other
+one as soon as the flow run starts. A worker then goes from one book to the
+next while the flow does each task run's bookkeeping (its states, logs and
+artifacts sent to the server, ~0.1 s a book on 2 cores), instead of waiting
+for the next task run to ask for its book.
+
 A worker sends back what the task shows: the outcome, the log lines (each
 stage's changes and seconds, notes) and the book's artifacts as plain data
 (:mod:`pipeline.run.artifacts`). Each log line is also sent as it is made,
@@ -47,17 +54,21 @@ class BookReport:
     lines: list[tuple[int, str]] = field(default_factory=list)
     artifacts: list[Artifact] = field(default_factory=list)
     started: float = 0.0
-    """When the worker began the book (``time.time()``): its task run may have begun later (:func:`head_start`)."""
+    """When the worker began the book (``time.time()``): its task run may have begun later (:func:`send_ahead`)."""
 
 
 _outbox = None
 """In a worker: the queue its log lines go out by, as (ticket, level, text)."""
+BEGAN = -1
+"""The level of the line a worker sends first for each book: not logged, it tells that the book began."""
 
 
 def clean_reported(path: str, options: RunOptions, ticket: int = 0) -> BookReport:
     """Clean one raw file as :func:`pipeline.run.book.clean_book` does, keeping its log lines and artifacts
     (each line also sent at once, under ``ticket``, when this runs in a worker)."""
     started = time.time()
+    if _outbox is not None:
+        _outbox.put((ticket, BEGAN, ""))
     lines: list[tuple[int, str]] = []
     artifacts: list[Artifact] = []
 
@@ -119,7 +130,7 @@ _pool: ProcessPoolExecutor | None = None
 _relay: _Relay | None = None
 _size = 0
 _early: dict[tuple[str, RunOptions], tuple[Future, int, queue.SimpleQueue]] = {}
-"""The books :func:`head_start` submitted, by path and options: what :func:`clean` waits on instead of submitting."""
+"""The books :func:`send_ahead` submitted, by path and options: what :func:`clean` waits on instead of submitting."""
 _lock = threading.Lock()  # the flow's task threads share the pool
 
 
@@ -160,45 +171,64 @@ def _submit(path: str, options: RunOptions) -> tuple[Future, int, queue.SimpleQu
     return _pool.submit(clean_reported, path, options, ticket), ticket, inbox
 
 
-def head_start(paths: list[str], options: RunOptions) -> None:
-    """Send the first book of each worker now, while the command is still importing Prefect (~1.7 s).
+def send_ahead(paths: list[str], options: RunOptions) -> None:
+    """Send these books to the workers now, in order, unless sent already; each book's task run then
+    waits on its run (:func:`clean`) and logs the lines it has made so far.
 
-    On two cores the book's work then overlaps Prefect's import and the
-    flow run's creation instead of following them: a book reported to a
-    started server costs little more than one run without Prefect. Its task
-    run, once the flow makes it, waits on this book (:func:`clean`) and logs
-    the lines it has made so far; the log says that it started early.
+    The command sends each worker's first book before it imports Prefect
+    (~1.7 s): on two cores that book's work overlaps the import and the
+    flow run's creation, so a book reported to a started server costs little
+    more than one run without Prefect; the log says that it started early.
+    The flow sends the rest when it starts (:func:`pipeline.ops.flow.clean_raw`),
+    so no worker waits between books.
     """
     with _lock:
-        for path in paths[:_size]:
-            _early[(os.path.abspath(path), options)] = _submit(path, options)
+        for path in paths:
+            key = (os.path.abspath(path), options)
+            if key not in _early:
+                _early[key] = _submit(path, options)
+
+
+def withdraw() -> None:
+    """Cancel the books sent ahead that no worker has begun and no task has claimed (a batch that ends early)."""
+    with _lock:
+        for future, ticket, _ in _early.values():
+            future.cancel()
+            if _relay is not None:
+                _relay.inboxes.pop(ticket, None)
+        _early.clear()
 
 
 def _ignore(level: int, text: str) -> None:
     pass
 
 
-def clean(path: str, options: RunOptions, on_line: Callable[[int, str], None] = _ignore) -> BookReport:
+def clean(path: str, options: RunOptions, on_line: Callable[[int, str], None] = _ignore, retry: bool = True) -> BookReport:
     """Clean one raw file in a worker process (started with one worker if :func:`start` was not called);
     ``on_line(level, text)`` hears each of its log lines, in order, in the calling thread.
 
     A worker that dies (killed, out of memory) breaks the pool: the book
-    fails with that error, and the next book gets a new pool of the same size.
+    fails with that error, and the next book gets a new pool of the same
+    size. A book sent ahead that had not begun when the pool broke is sent
+    again, once, to the new pool (``retry``).
     """
     if _pool is None:
         start(1)
     with _lock:
         pool, relay, size = _pool, _relay, _size
         future, ticket, inbox = _early.pop((os.path.abspath(path), options), None) or _submit(path, options)
-    heard = 0
+    heard, began = 0, False
     try:
         while not future.done():
             try:
-                line = inbox.get(timeout=0.1)
+                level, text = inbox.get(timeout=0.1)
             except queue.Empty:
                 continue
+            if level == BEGAN:
+                began = True
+                continue
             heard += 1
-            on_line(*line)
+            on_line(level, text)
         report = future.result()
         for line in report.lines[heard:]:
             on_line(*line)
@@ -208,6 +238,16 @@ def clean(path: str, options: RunOptions, on_line: Callable[[int, str], None] = 
             if _pool is pool:  # not replaced yet by the other thread whose book it also broke
                 stop()
         start(size)
-        raise
+        began = began or any(level == BEGAN for level, _ in _drain(inbox))
+        if began or not retry:
+            raise
+        return clean(path, options, on_line, retry=False)  # sent ahead and lost with the pool before it began
     finally:
         relay.inboxes.pop(ticket, None)
+
+
+def _drain(inbox: queue.SimpleQueue) -> list[tuple[int, str]]:
+    lines = []
+    while not inbox.empty():
+        lines.append(inbox.get_nowait())
+    return lines
