@@ -35,7 +35,7 @@ class Lines(Sequence[Line]):
     while it is cleaned (as read, for the archive check, and as the
     stages left them), and a ``Line`` object with its number is ~90 bytes
     besides its text, twice the text itself: stored by column the lines
-    cost 8 bytes each besides their text.
+    cost 16 bytes each besides their text.
 
     >>> lines = Lines([Line(7, "Lenin"), Line(8, "Trotsky", 12)])
     >>> lines[1], len(lines), lines[:1] == (Line(7, "Lenin"),)
