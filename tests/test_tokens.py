@@ -30,6 +30,17 @@ def test_tokens_unpack_rebuilds_what_pack_kept(text):
     assert tokenize(text, {}) == kept  # interning changes no value
 
 
+@given(st.lists(st.sampled_from(["a", "B", " ", ".", "“", "”", " " * 300, "x" * 300, "." * 20, "\n"]), max_size=12).map("".join))
+def test_tokens_pack_keeps_gaps_words_and_trails_too_long_for_a_byte(text):
+    """A gap, a core or a trail that does not fit in a byte packs the paragraph as ints, with the same tokens."""
+    kept = tokenize(text)
+    packed = pack(kept)
+    assert unpack(text, packed, {}) == kept
+    fits = all(t.start - (p.start + len(p.core) if p else 0) < 256 and len(t.core) < 256 and len(t.trail) < 16
+               for p, t in zip([None, *kept], kept))
+    assert isinstance(packed, bytes) == fits and len(packed) == 3 * len(kept)
+
+
 @given(st.lists(st.sampled_from(["a", "w", "B", "é", " ", "-", "¬", ".", ",", "!", ":", "“", "’", "1", "/", "@", "www.", "\n"]), max_size=40).map("".join))
 def test_tokens_plain_words_read_as_the_piece_rules_read_them(text):
     """The fast path for plain words (a word with at most one mark after it) gives
