@@ -45,11 +45,11 @@ def main(book: Path, copies: list[int], reused: bool) -> None:
             command = [sys.executable, "-m", "pipeline", "run", "--no-prefect", "--force", str(path), "--out", str(tmp / "out")]
             forget(book_name(path))
             try:
-                seconds, peak = measure(command, env)
+                seconds, peak, _ = measure(command, env)
                 peaks[n] = peak
                 rows.append([f"{n} × the book ({n * size / 1e6:.1f} MB)", "computed", f"{seconds:.1f}", f"{peak:.0f}"])
                 if reused:
-                    seconds, peak = measure(command, env)
+                    seconds, peak, _ = measure(command, env)
                     rows.append([f"{n} × the book ({n * size / 1e6:.1f} MB)", "reused from .cache", f"{seconds:.1f}", f"{peak:.0f}"])
             finally:
                 forget(book_name(path))

@@ -49,16 +49,26 @@ import subprocess
 import sys
 import time
 from pathlib import Path
-from typing import Iterator
+from typing import Iterator, NamedTuple
 
+import psutil
 from common import BOOK, PROJECT, subprocess_env, table, temporary_folder
 
+from pipeline.ops.server import PID_FILE
 from pipeline.reader import book_name
 from pipeline.verification.store import forget
 
 
-def measure(command: list[str], env: dict[str, str]) -> tuple[float, float]:
-    """(seconds, peak RSS in MB) of one child process; its failure stops the bench."""
+class Measured(NamedTuple):
+    seconds: float
+    peak: float
+    """Peak RSS in MB of the largest process."""
+    cpu: float
+    """User and system seconds of the process and of the processes it waited for (its workers)."""
+
+
+def measure(command: list[str], env: dict[str, str]) -> Measured:
+    """Wall seconds, peak RSS and CPU seconds of one child process; its failure stops the bench."""
     start = time.perf_counter()
     child = subprocess.Popen(command, cwd=PROJECT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     stderr = child.stderr.read()
@@ -67,16 +77,29 @@ def measure(command: list[str], env: dict[str, str]) -> tuple[float, float]:
     child.returncode = os.waitstatus_to_exitcode(status)
     if child.returncode:
         sys.exit(f"{' '.join(command)} failed ({child.returncode}):\n{stderr.decode()[-3000:]}")
-    return seconds, usage.ru_maxrss / 1024
+    return Measured(seconds, usage.ru_maxrss / 1024, usage.ru_utime + usage.ru_stime)
+
+
+def server_cpu(env: dict[str, str]) -> float:
+    """CPU seconds the started server of ``env``'s PREFECT_HOME has used so far (0 without one)."""
+    try:
+        pid = int((Path(env["PREFECT_HOME"]) / PID_FILE).read_text())
+        times = psutil.Process(pid).cpu_times()
+    except (KeyError, OSError, ValueError, psutil.Error):
+        return 0.0
+    return times.user + times.system + times.children_user + times.children_system
 
 
 def batch_rows(book: Path, books: int, tmp: Path, env: dict[str, str], prefect_env: dict[str, str],
                rounds: int = 2) -> list[list[str]]:
-    """Wall time of N books as one batch: plain, Prefect serial, Prefect with 2 workers; speed-up over serial.
+    """Wall time of N books as one batch: plain, Prefect serial, Prefect with 2 workers; speed-up over serial;
+    and the CPU each used, the command's (its workers included) and the started server's.
 
     The best of ``rounds`` interleaved rounds: on a shared machine another
     tenant can slow one 40-second batch by half (one run showed the plain
     batch slower than Prefect's), and the best run is the one least disturbed.
+    The cores a batch keeps busy, (command + server CPU) / wall, bound the
+    speed-up over it on this machine: 2 cores / the serial batch's cores.
 
     ``prefect_env`` points the Prefect runs at a started server, or (with
     ``--no-server``) at a fresh PREFECT_HOME, where each batch starts an
@@ -94,14 +117,17 @@ def batch_rows(book: Path, books: int, tmp: Path, env: dict[str, str], prefect_e
         "Prefect, --workers 2": ([*run, "--workers", "2", "--out", str(tmp / "b-workers")], prefect_env),
     }
     measure(modes["Prefect, one book at a time"][0][:4] + ["--help"], prefect_env)  # warm the file cache
-    runs = {name: [] for name in modes}
+    runs: dict[str, list[tuple[float, float, float]]] = {name: [] for name in modes}
     for _ in range(rounds):
         for name, (command, environment) in modes.items():
-            runs[name].append(measure(command, environment)[0])
-    seconds = {name: min(times) for name, times in runs.items()}
-    serial = seconds["Prefect, one book at a time"]
-    return [[f"{books} books: {name}", f"{t:.1f}", f"{t / books:.2f} s a book", f"{serial / t:.2f}× over Prefect serial"]
-            for name, t in seconds.items()]
+            before = server_cpu(prefect_env)
+            measured = measure(command, environment)
+            runs[name].append((measured.seconds, measured.cpu, server_cpu(prefect_env) - before))
+    best = {name: min(times) for name, times in runs.items()}
+    serial = best["Prefect, one book at a time"][0]
+    return [[f"{books} books: {name}", f"{t:.1f}", f"{t / books:.2f} s a book", f"{serial / t:.2f}× over Prefect serial",
+             f"{cpu:.1f}", f"{server:.1f}", f"{(cpu + server) / t:.2f}"]
+            for name, (t, cpu, server) in best.items()]
 
 
 @contextlib.contextmanager
@@ -181,7 +207,7 @@ def main(book: Path, rounds: int, copies: int, books: int = 0, server: bool = Tr
         }
         no_server = {k: v for k, v in env.items() if k != "PREFECT_API_URL"} | {
             "PREFECT_HOME": str(tmp / "no-server-home"), "DO_NOT_TRACK": "1"}
-        figures: dict[str, list[tuple[float, float]]] = {name: [] for name in commands}
+        figures: dict[str, list[Measured]] = {name: [] for name in commands}
         for _ in range(rounds):
             for name, command in commands.items():
                 if name.startswith("cold"):
@@ -199,25 +225,30 @@ def main(book: Path, rounds: int, copies: int, books: int = 0, server: bool = Tr
                 server_env = {**env, "PREFECT_HOME": str(tmp / "prefect-home"), "DO_NOT_TRACK": "1"}
             if books:
                 batch = batch_rows(book, books, tmp, env, server_env)
-    seconds = {name: statistics.median(s for s, _ in runs) for name, runs in figures.items()}
-    peak = {name: max(m for _, m in runs) for name, runs in figures.items()}
+    seconds = {name: statistics.median(m.seconds for m in runs) for name, runs in figures.items()}
+    peak = {name: max(m.peak for m in runs) for name, runs in figures.items()}
     naive, empty = seconds["naive peer (bench/naive.py)"], seconds["python -c pass"]
     rows = [[name, f"{seconds[name]:.3f}", f"{seconds[name] / naive:.1f}×", f"{seconds[name] / empty:.1f}×",
              f"{peak[name]:.0f}"] for name in commands]
-    rows.append([f"cold whole job, {copies} copies in one file ({copies * size / 1e6:.1f} MB)", f"{big[0]:.3f}",
-                 f"{big[0] / naive:.1f}×", f"{big[0] / empty:.1f}×", f"{big[1]:.0f}"])
+    rows.append([f"cold whole job, {copies} copies in one file ({copies * size / 1e6:.1f} MB)", f"{big.seconds:.3f}",
+                 f"{big.seconds / naive:.1f}×", f"{big.seconds / empty:.1f}×", f"{big.peak:.0f}"])
     print(f"book: {book.name} ({size / 1e6:.2f} MB); median of {rounds} interleaved rounds, each a new process\n")
     print(table(["command", "seconds", "× naive peer", "× python -c pass", "peak RSS (MB)"], rows))
     one = peak["cold whole job (run --no-prefect --force)"]
-    print(f"\nmemory per extra copy of the book: {(big[1] - one) / (copies - 1):.1f} MB "
-          f"({(big[1] - one) * 2**20 / ((copies - 1) * size):.0f}× its raw bytes)")
+    print(f"\nmemory per extra copy of the book: {(big.peak - one) / (copies - 1):.1f} MB "
+          f"({(big.peak - one) * 2**20 / ((copies - 1) * size):.0f}× its raw bytes)")
     if with_server:
         print(f"\nPrefect with a started server (`python -m pipeline server start`), median of {rounds} paired rounds\n")
         print(table(["command", "seconds"], with_server))
     if batch:
         print(f"\nbatch, {os.cpu_count()} cores, Prefect reporting to {'the started server' if server else where}; "
               "best of 2 interleaved rounds\n")
-        print(table(["batch", "seconds", "per book", "speed-up"], batch))
+        print(table(["batch", "seconds", "per book", "speed-up", "CPU s, command and workers", "CPU s, server",
+                     "cores busy"], batch))
+        cores = {row[0]: float(row[-1]) for row in batch}
+        serial = next(c for name, c in cores.items() if name.endswith("one book at a time"))
+        print(f"\nthe serial Prefect batch keeps {serial:.2f} cores busy (its books, Prefect in the command, "
+              f"the server): on {os.cpu_count()} cores the same work runs at most {os.cpu_count() / serial:.2f}× as fast")
 
 
 if __name__ == "__main__":
