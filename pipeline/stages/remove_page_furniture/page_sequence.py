@@ -21,6 +21,7 @@ This module finds them without knowing the book:
 
 from __future__ import annotations
 
+import bisect
 import statistics
 from typing import Mapping, Sequence
 
@@ -201,11 +202,12 @@ def find_pages(lines: Sequence[Line], digit_map: Mapping[str, str], min_chain: i
     if len(chain) < min_chain or length < MIN_PAGE_LINES:
         return []
     furniture: list[Furniture] = []
+    numbers = [line.number for line in lines]  # in raw order: the lines between two folios are a slice
     for a, b in zip([None, *chain], chain):
-        if a is not None:
+        if a is not None and b.value > a.value + 1:
+            between = lines[bisect.bisect_right(numbers, a.line) : bisect.bisect_left(numbers, b.line)]
             for missing in range(a.value + 1, b.value):
                 near = a.line + (b.line - a.line) * (missing - a.value) / (b.value - a.value)
-                between = [line for line in lines if a.line < line.number < b.line]
                 found = find_misread(reader, between, nonblank, missing, near, length, titles)
                 if found is not None:
                     evidence = f"{found.digits!r} stands where the sequence {a.value}…{b.value} expects {missing}"
