@@ -37,9 +37,9 @@ def test_review_decided_rows_are_not_asked_again(cleaned, config):
 
 def test_review_rows_have_page_and_whole_word_context(cleaned, config):
     rows = [row.split("\t") for row in render(cleaned, check(cleaned, config))["review.tsv"].splitlines()[1:]]
-    numbered = {line.number for line in cleaned.book.lines if line.page is not None}
+    page_of = {n: page for p in cleaned.book.paragraphs for n, page in zip(p.lines, p.line_pages)}
+    numbered = {n for n, page in page_of.items() if page is not None}
     assert rows and all(row[1] for row in rows if int(row[2]) in numbered)  # every row on a printed page says which, notes included
-    page_of = {line.number: line.page for line in cleaned.book.lines}
     note_2 = next(row for row in rows if row[3] == "note 2" and row[2] == "3194")
     assert note_2[1] == str(page_of[3194]) == "65"
     assert note_2[5] == "Zinoviev and Kamenev opposed the resolution to make immediate preparations for an armed uprising"

@@ -126,6 +126,14 @@ def render_review(items) -> str:
     )
 
 
+def _unnumbered_lines(book: Book) -> int:
+    """Lines with text outside the page sequence: from the paragraphs' provenance once they
+    exist (the book then keeps no lines; every line with text is in one), else from the lines."""
+    if book.paragraphs:
+        return sum(page is None for p in book.paragraphs for page in p.line_pages)
+    return sum(1 for line in book.lines if line.page is None and line.text.strip())
+
+
 def stats(result: Result) -> dict:
     """Counts a reader checks first: pages found, furniture removed, paragraphs, open problems."""
     book, changes = result.book, result.changes
@@ -153,7 +161,7 @@ def stats(result: Result) -> dict:
                 for c in changes
                 if c.rule == "misread_folio"
             ],
-            "unnumbered_lines": sum(1 for line in book.lines if line.page is None and line.text.strip()),
+            "unnumbered_lines": _unnumbered_lines(book),
         },
         "paragraphs": {
             "count": len(book.paragraphs),

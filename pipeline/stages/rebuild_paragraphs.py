@@ -10,6 +10,10 @@ salutations, signatures, dates, "Taken down by M.V.") stay paragraphs of
 their own. Each join across a blank line or a page break is logged with the
 reason; ordinary line wrapping inside a block is not an edit and is not logged.
 
+The book it returns keeps no lines: every line with text is in a paragraph,
+which records the raw lines and pages it came from, and the later stages
+read paragraphs only. So the lines' texts are freed here, not held to the end.
+
 >>> from pipeline.model import Book, Line
 >>> from pipeline.config import Config
 >>> rows = [("the first anticapi-", 5), ("talist revolution and thereby justify their own rule. This", 5),
@@ -157,4 +161,4 @@ def rebuild_paragraphs(book: Book, config: Config) -> tuple[Book, list[Change]]:
                 pieces = pieces[1:]
         groups.extend(pieces)
     paragraphs = tuple(_paragraph(g, width) for g in groups)
-    return book.evolve(paragraphs=paragraphs), changes
+    return book.evolve(paragraphs=paragraphs, lines=()), changes  # the paragraphs carry the lines' provenance
