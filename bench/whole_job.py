@@ -27,7 +27,8 @@ pass``. Peak memory is the child's own ``ru_maxrss`` (``os.wait4``).
   Prefect, with Prefect one book at a time, and with ``--workers 2`` (a
   worker processes, each book one task); the Prefect rows report to the same
   started server (with ``--no-server``, to an ephemeral one in a fresh
-  ``PREFECT_HOME``, whose start every batch pays).
+  ``PREFECT_HOME``, whose start every batch pays);
+- last, the targets of issue 17 beside what this run measured, each met or not.
 
 The project's modules are byte-compiled first (``python -m compileall``), as
 pip does for an installed package and Python does on a first run: an
@@ -91,9 +92,10 @@ def server_cpu(env: dict[str, str]) -> float:
 
 
 def batch_rows(book: Path, books: int, tmp: Path, env: dict[str, str], prefect_env: dict[str, str],
-               rounds: int = 2) -> list[list[str]]:
+               rounds: int = 2) -> tuple[list[list[str]], float]:
     """Wall time of N books as one batch: plain, Prefect serial, Prefect with 2 workers; speed-up over serial;
-    and the CPU each used, the command's (its workers included) and the started server's.
+    and the CPU each used, the command's (its workers included) and the started server's. Also
+    the workers' speed-up over the serial Prefect batch, as a number.
 
     The best of ``rounds`` interleaved rounds: on a shared machine another
     tenant can slow one 40-second batch by half (one run showed the plain
@@ -127,7 +129,7 @@ def batch_rows(book: Path, books: int, tmp: Path, env: dict[str, str], prefect_e
     serial = best["Prefect, one book at a time"][0]
     return [[f"{books} books: {name}", f"{t:.1f}", f"{t / books:.2f} s a book", f"{serial / t:.2f}× over Prefect serial",
              f"{cpu:.1f}", f"{server:.1f}", f"{(cpu + server) / t:.2f}"]
-            for name, (t, cpu, server) in best.items()]
+            for name, (t, cpu, server) in best.items()], serial / best["Prefect, --workers 2"][0]
 
 
 @contextlib.contextmanager
@@ -151,9 +153,11 @@ def started_server(tmp: Path, env: dict[str, str]) -> Iterator[tuple[dict[str, s
         subprocess.run([python, "-m", "pipeline", "server", "stop"], cwd=PROJECT, env=server_env, capture_output=True)
 
 
-def started_server_rows(book: Path, rounds: int, tmp: Path, server_env: dict[str, str], api: str) -> list[list[str]]:
+def started_server_rows(book: Path, rounds: int, tmp: Path, server_env: dict[str, str],
+                        api: str) -> tuple[list[list[str]], float]:
     """The same cold run with and without Prefect, the Prefect one reporting to a started server, beside
     ``python -c pass`` and Prefect's own floor (bench/prefect_floor.py, the same server); paired rounds.
+    Also Prefect's cost (the median paired difference), as a number.
 
     The server was started before the first round (:func:`started_server`),
     so no round pays for its start; the first run of each flow (flow
@@ -183,7 +187,7 @@ def started_server_rows(book: Path, rounds: int, tmp: Path, server_env: dict[str
          f"{statistics.median(fl - e for _, _, e, fl, _ in pairs):+.3f}"],
         ["of which importing prefect (median of paired differences)",
          f"{statistics.median(i - e for _, _, e, _, i in pairs):+.3f}"],
-    ]
+    ], extra
 
 
 def main(book: Path, rounds: int, copies: int, books: int = 0, server: bool = True) -> None:
@@ -217,14 +221,15 @@ def main(book: Path, rounds: int, copies: int, books: int = 0, server: bool = Tr
         big = measure([*pipeline, "--force", str(many), "--out", str(tmp / "many")], env)
         forget(book_name(many))
         with_server, batch, where = [], [], "an ephemeral server (fresh PREFECT_HOME)"
+        prefect_cost = speed_up = None
         with contextlib.ExitStack() as stack:
             if server:
                 server_env, where = stack.enter_context(started_server(tmp, env))
-                with_server = started_server_rows(book, rounds, tmp, server_env, where)
+                with_server, prefect_cost = started_server_rows(book, rounds, tmp, server_env, where)
             else:
                 server_env = {**env, "PREFECT_HOME": str(tmp / "prefect-home"), "DO_NOT_TRACK": "1"}
             if books:
-                batch = batch_rows(book, books, tmp, env, server_env)
+                batch, speed_up = batch_rows(book, books, tmp, env, server_env)
     seconds = {name: statistics.median(m.seconds for m in runs) for name, runs in figures.items()}
     peak = {name: max(m.peak for m in runs) for name, runs in figures.items()}
     naive, empty = seconds["naive peer (bench/naive.py)"], seconds["python -c pass"]
@@ -235,8 +240,8 @@ def main(book: Path, rounds: int, copies: int, books: int = 0, server: bool = Tr
     print(f"book: {book.name} ({size / 1e6:.2f} MB); median of {rounds} interleaved rounds, each a new process\n")
     print(table(["command", "seconds", "× naive peer", "× python -c pass", "peak RSS (MB)"], rows))
     one = peak["cold whole job (run --no-prefect --force)"]
-    print(f"\nmemory per extra copy of the book: {(big.peak - one) / (copies - 1):.1f} MB "
-          f"({(big.peak - one) * 2**20 / ((copies - 1) * size):.0f}× its raw bytes)")
+    per_copy = (big.peak - one) * 2**20 / ((copies - 1) * size)
+    print(f"\nmemory per extra copy of the book: {(big.peak - one) / (copies - 1):.1f} MB ({per_copy:.1f}× its raw bytes)")
     if with_server:
         print(f"\nPrefect with a started server (`python -m pipeline server start`), median of {rounds} paired rounds\n")
         print(table(["command", "seconds"], with_server))
@@ -249,6 +254,21 @@ def main(book: Path, rounds: int, copies: int, books: int = 0, server: bool = Tr
         serial = next(c for name, c in cores.items() if name.endswith("one book at a time"))
         print(f"\nthe serial Prefect batch keeps {serial:.2f} cores busy (its books, Prefect in the command, "
               f"the server): on {os.cpu_count()} cores the same work runs at most {os.cpu_count() / serial:.2f}× as fast")
+    cold, cached = seconds["cold whole job (run --no-prefect --force)"], seconds["cached rerun (run --no-prefect)"]
+    targets = [
+        ("cold whole job ≤ 1.0 s", f"{cold:.3f} s", cold <= 1.0),
+        ("cold whole job ≤ 15× the naive peer", f"{cold / naive:.1f}×", cold <= 15 * naive),
+        ("cached rerun ≤ 0.25 s", f"{cached:.3f} s", cached <= 0.25),
+        ("peak memory for the book ≤ 120 MB", f"{one:.0f} MB", one <= 120),
+        ("memory per extra copy ≤ 5× the raw bytes", f"{per_copy:.1f}×", per_copy <= 5),
+    ]
+    if prefect_cost is not None:
+        targets.append(("Prefect with a started server ≤ 1.5 s over the same run without", f"{prefect_cost:+.3f} s",
+                        prefect_cost <= 1.5))
+    if speed_up is not None:
+        targets.append(("Prefect batch on 2 workers ≥ 1.8× one book at a time", f"{speed_up:.2f}×", speed_up >= 1.8))
+    print("\nthe targets of issue 17 (\"Fast enough to forget\"), from the figures above\n")
+    print(table(["target", "measured", "met"], [[target, shown, "yes" if met else "no"] for target, shown, met in targets]))
 
 
 if __name__ == "__main__":
