@@ -123,7 +123,7 @@ class PackedTexts(Sequence[str]):
     def __init__(self, texts: Iterable[str] = ()):
         data, ends, end = bytearray(), array("I"), 0
         for text in texts:
-            encoded = text.encode("utf-8", "surrogatepass")  # a lone surrogate (mojibake) survives the round trip
+            encoded = text.encode("utf-8", "surrogatepass")  # any str comes back as it went in, a lone surrogate too
             data += encoded
             end += len(encoded)
             ends.append(end)

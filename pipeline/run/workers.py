@@ -238,7 +238,7 @@ def clean(path: str, options: RunOptions, on_line: Callable[[int, str], None] = 
             if _pool is pool:  # not replaced yet by the other thread whose book it also broke
                 stop()
         start(size)
-        began = began or any(level == BEGAN for level, _ in _drain(inbox))
+        began = began or _began(inbox)
         if began or not retry:
             raise
         return clean(path, options, on_line, retry=False)  # sent ahead and lost with the pool before it began
@@ -246,8 +246,9 @@ def clean(path: str, options: RunOptions, on_line: Callable[[int, str], None] = 
         relay.inboxes.pop(ticket, None)
 
 
-def _drain(inbox: queue.SimpleQueue) -> list[tuple[int, str]]:
-    lines = []
+def _began(inbox: queue.SimpleQueue) -> bool:
+    """Whether the lines a broken pool's worker left in ``inbox`` (none of them shown) say that its book began."""
+    began = False
     while not inbox.empty():
-        lines.append(inbox.get_nowait())
-    return lines
+        began = inbox.get_nowait()[0] == BEGAN or began
+    return began
