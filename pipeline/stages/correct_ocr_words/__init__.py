@@ -138,7 +138,7 @@ def correct_paragraph(
     config: Config,
     channel: Channel | None = None,
     phrases: Phrases = NO_PHRASES,
-) -> tuple[Paragraph, list[Change], list[ReviewItem]]:
+) -> tuple[Paragraph, tuple[Change, ...], tuple[ReviewItem, ...]]:
     """Scanno rules, then word by word from left to right; offsets shift as the text changes.
 
     ``tokens`` are the paragraph's as it comes in; they are read again only if
@@ -182,7 +182,7 @@ def correct_paragraph(
         paragraph, change, delta = apply(paragraph, d.rule, d.start + shift, d.end + shift, d.after, d.evidence)
         changes.append(change)
         shift += delta
-    return paragraph, changes, review
+    return paragraph, tuple(changes), tuple(review)  # tuples: most are empty, and () is one object for them all
 
 
 def correct_ocr_words(book: Book, config: Config) -> tuple[Book, list[Change]]:

@@ -297,13 +297,13 @@ def split_documents(book: Book, config: Config) -> tuple[Book, list[Change]]:
         fields["footnotes"] = tuple(sorted(footnotes.get(d.number, ())))
         fields["notes"] = entries.get(d.number, ())
         final.append(Document(**fields))
-    page_of = {n: page for p in paragraphs for n, page in zip(p.lines, p.line_pages)}
+    uncertain = [(d, e) for d in final for e in d.notes if not e.certain]
+    wanted = {e.linked_line or e.line for _, e in uncertain}
+    page_of = {n: page for p in paragraphs for n, page in zip(p.lines, p.line_pages) if n in wanted}  # not every line's: a big book has hundreds of thousands
     review = tuple(
         ReviewItem(STAGE, e.linked_line or e.line, page_of.get(e.linked_line or e.line), f"note {e.number}", (),
                    " ".join(e.text.split()[:14]), f"Part {d.part}: {e.evidence}")
-        for d in final
-        for e in d.notes
-        if not e.certain
+        for d, e in uncertain
     ) + tuple(removed)
     index: tuple[IndexEntry, ...] = ()
     pages = {p.number for p in book.pages}
