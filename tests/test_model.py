@@ -44,7 +44,7 @@ def test_model_lines_of_the_book_as_read_are_the_raw_file_numbered_from_one():
 
 def test_model_a_cleaned_book_keeps_its_raw_lines_packed_and_its_paragraphs_carry_every_line(raw_book, cleaned):
     assert isinstance(cleaned.source.lines._texts, PackedTexts) and cleaned.source.lines == raw_book.lines
-    assert len(cleaned.source.lines._texts._data) < 0.4e6  # about the raw file's 380,896 bytes, not the ~0.9 MB of 8,467 strings
+    assert len(cleaned.source.lines._texts._compressed) < 0.2e6  # under half the raw file's 380,896 bytes, not the ~0.9 MB of 8,467 strings
     rebuilt = dict(cleaned.snapshots)["rebuild_paragraphs"]
     assert len(rebuilt.lines) == 0 and len(dict(cleaned.snapshots)["remove_page_furniture"].lines) == 8276
     with_text = [line.number for line in dict(cleaned.snapshots)["remove_page_furniture"].lines if line.text.strip()]
