@@ -1,4 +1,5 @@
-"""The book's lines stored by column (model.Lines) read exactly as the Line tuple they were made from."""
+"""The book's lines stored by column (model.Lines) and a paragraph's provenance stored as arrays (model.Numbers)
+read exactly as the tuples they were made from."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ from pathlib import Path
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from pipeline.model import Book, Line, Lines, PackedTexts
+from pipeline.model import Book, Line, Lines, Numbers, PackedTexts, Paragraph
 from pipeline.reader import read_book
 
 BOOK = Path(__file__).resolve().parents[1] / "raw" / "lenins-fight-against-stalinism.txt"
@@ -49,3 +50,17 @@ def test_model_a_cleaned_book_keeps_its_raw_lines_packed_and_its_paragraphs_carr
     assert len(rebuilt.lines) == 0 and len(dict(cleaned.snapshots)["remove_page_furniture"].lines) == 8276
     with_text = [line.number for line in dict(cleaned.snapshots)["remove_page_furniture"].lines if line.text.strip()]
     assert sorted(n for p in rebuilt.paragraphs for n in p.lines) == with_text  # so the lines can go
+
+
+@settings(max_examples=200, derandomize=True)
+@given(st.lists(st.integers(-(2**30), 2**30), max_size=12), st.text(max_size=20), st.integers(0, 20), st.integers(0, 20))
+def test_model_a_paragraph_keeps_its_lines_and_starts_as_numbers_that_read_as_their_tuples(numbers, text, start, end):
+    as_tuples = Paragraph(text, tuple(numbers), tuple(numbers), (None,) * len(numbers))
+    as_numbers = Paragraph(text, Numbers(numbers), numbers, (None,) * len(numbers))
+    assert type(as_tuples.lines) is Numbers and type(as_tuples.starts) is Numbers
+    assert as_tuples == as_numbers and hash(as_tuples) == hash(as_numbers) and repr(as_tuples) == repr(as_numbers)
+    assert as_tuples.lines == tuple(numbers) and as_tuples.lines == numbers and not as_tuples.lines != tuple(numbers)
+    assert as_tuples.lines != tuple(numbers) + (0,) and list(as_tuples.starts) == numbers
+    assert pickle.loads(pickle.dumps(as_tuples)) == as_tuples
+    start, end = sorted((min(start, len(text)), min(end, len(text))))
+    assert type(as_tuples.edit(start, end, "x").starts) is Numbers
