@@ -197,13 +197,16 @@ def correct_ocr_words(book: Book, config: Config) -> tuple[Book, list[Change]]:
     lexicon = build_lexicon(*book_words(tokenized), config)
     lexicon = without_misreads(tokenized, lexicon, config)
     phrases = case_phrases(tokenized)
-    done = [correct_paragraph(paragraph, tokens, lexicon, config, phrases=phrases) for paragraph, tokens in zip(book.paragraphs, tokenized)]
-    channel = learn((c for _, changes, _ in done for c in changes), lexicon.book_total, config.ocr_confusions)
+    paragraphs, changes, review = [], [], []  # each paragraph's, in three lists: a tuple a paragraph costs more
+    for paragraph, tokens in zip(book.paragraphs, tokenized):
+        corrected, made, listed = correct_paragraph(paragraph, tokens, lexicon, config, phrases=phrases)
+        paragraphs.append(corrected)
+        changes.append(made)
+        review.append(listed)
+    channel = learn((c for made in changes for c in made), lexicon.book_total, config.ocr_confusions)
     if channel.gains:
-        for n, (_, _, review) in enumerate(done):
-            original = book.paragraphs[n]
-            if review or note_or_letter(original.text, channel):
-                done[n] = correct_paragraph(original, tokenize(original.text), lexicon, config, channel, phrases)
-    paragraphs = tuple(paragraph for paragraph, _, _ in done)
-    review = tuple(item for _, _, items in done for item in items)
-    return book.evolve(paragraphs=paragraphs, review=book.review + review), [c for _, changes, _ in done for c in changes]
+        for n, original in enumerate(book.paragraphs):
+            if review[n] or note_or_letter(original.text, channel):
+                paragraphs[n], changes[n], review[n] = correct_paragraph(original, tokenize(original.text), lexicon, config, channel, phrases)
+    return (book.evolve(paragraphs=tuple(paragraphs), review=book.review + tuple(item for items in review for item in items)),
+            [c for made in changes for c in made])
