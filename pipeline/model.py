@@ -9,6 +9,7 @@ explain every difference between its input and its output.
 
 from __future__ import annotations
 
+import bisect
 import zlib
 from array import array
 from collections.abc import Iterable, Iterator, Sequence
@@ -256,7 +257,7 @@ class Paragraph:
 
     def locate(self, offset: int) -> tuple[int, int | None, int]:
         """(raw line, page, column in that line) of a character offset in ``text``."""
-        index = max(i for i, start in enumerate(self.starts) if start <= offset) if offset >= 0 else 0
+        index = max(bisect.bisect_right(self.starts, offset) - 1, 0)  # starts never decrease, edits included
         return self.lines[index], self.line_pages[index], offset - self.starts[index]
 
     def edit(self, start: int, end: int, new: str) -> Paragraph:

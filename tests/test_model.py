@@ -64,3 +64,14 @@ def test_model_a_paragraph_keeps_its_lines_and_starts_as_numbers_that_read_as_th
     assert pickle.loads(pickle.dumps(as_tuples)) == as_tuples
     start, end = sorted((min(start, len(text)), min(end, len(text))))
     assert type(as_tuples.edit(start, end, "x").starts) is Numbers
+
+
+@settings(max_examples=200, derandomize=True)
+@given(st.lists(st.integers(0, 60), min_size=1, max_size=10), st.integers(-5, 80))
+def test_model_locate_finds_the_last_line_that_starts_at_or_before_the_offset(gaps, offset):
+    starts = [0]
+    for gap in gaps[1:]:
+        starts.append(starts[-1] + gap)  # never decreasing, as joined lines and edits leave them
+    p = Paragraph("x" * 80, tuple(range(100, 100 + len(starts))), tuple(starts), tuple(range(len(starts))))
+    index = max((i for i, start in enumerate(starts) if start <= offset), default=0)
+    assert p.locate(offset) == (100 + index, index, offset - starts[index])
