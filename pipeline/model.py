@@ -98,10 +98,11 @@ class Lines(Sequence[Line]):
         """The same lines with their texts kept as one compressed UTF-8 buffer (:class:`PackedTexts`).
 
         For lines kept long and read rarely: the book as read, which only the
-        archive check reads again at the end. Its texts then cost under half
-        their UTF-8 bytes until then, where a tuple of strings costs twice them (a string's
-        header is ~50 bytes; one curly quote makes a whole line two bytes a
-        character) and keeps alive every line the stages left unchanged.
+        archive check reads again, at the end. Until then its texts cost under
+        half their UTF-8 bytes, where a tuple of strings costs about twice
+        those bytes (a string's header is ~50 bytes; one curly quote makes a
+        whole line two bytes a character) and keeps alive every line the
+        stages left unchanged.
 
         >>> Lines([Line(7, "Lenin’s"), Line(8, "")]).packed() == (Line(7, "Lenin’s"), Line(8, ""))
         True
@@ -112,11 +113,11 @@ class Lines(Sequence[Line]):
 class PackedTexts(Sequence[str]):
     """Texts kept as one zlib-compressed UTF-8 buffer and where each ends; decoded when read.
 
-    The buffer is inflated at the first read and kept so from then on: the
-    book as read waits compressed through every stage (about 40% of its
-    UTF-8 bytes, 0.16 MB for this book: a fifth of a run's memory for each
-    extra copy of it) and is read whole once, by the archive check, which
-    then has it plain. A slice is a tuple of strings, so a slice of packed
+    The buffer is inflated at the first read and kept plain from then on:
+    the book as read waits compressed through every stage (0.16 MB for this
+    book's 0.38 MB of UTF-8; plain, it was a sixth of what each extra copy
+    of a book in one file added to a run's peak) and is read whole once, by
+    the archive check. A slice is a tuple of strings, so a slice of packed
     :class:`Lines` is an ordinary one.
 
     >>> texts = PackedTexts(["Lenin", "", "Trotsky’s"])
@@ -193,8 +194,8 @@ class Numbers(array):
     Every paragraph keeps both, so a tuple of ints (an 8-byte slot and a
     32-byte int object each) made them a fifth of the memory each extra copy
     of a book costs. A Numbers reads, compares and hashes like the tuple of
-    its ints, so a paragraph made from tuples equals one made from Numbers.
-    A slice is a plain ``array``.
+    its ints, so a paragraph made from tuples equals one made from Numbers;
+    like that tuple, it is never changed in place. A slice is a plain ``array``.
 
     >>> Numbers((10, 11)) == (10, 11), Numbers((10, 11)) != [10, 11], hash(Numbers((10, 11))) == hash((10, 11))
     (True, False, True)
