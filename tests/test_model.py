@@ -1,16 +1,18 @@
-"""The book's lines stored by column (model.Lines) and a paragraph's provenance stored as arrays (model.Numbers)
-read exactly as the tuples they were made from."""
+"""The book's lines stored by column (model.Lines) and a paragraph's provenance stored as one array
+read exactly as the tuples they were made from (model.Paragraph, model.Numbers)."""
 
 from __future__ import annotations
 
 import bisect
 import pickle
+from dataclasses import FrozenInstanceError
 from pathlib import Path
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from pipeline.model import Book, Line, Lines, Numbers, PackedTexts, Paragraph
+from pipeline.model import Book, Line, Lines, Numbers, PackedTexts, Paragraph, homes
 from pipeline.reader import read_book
 
 BOOK = Path(__file__).resolve().parents[1] / "raw" / "lenins-fight-against-stalinism.txt"
@@ -53,17 +55,35 @@ def test_model_a_cleaned_book_keeps_its_raw_lines_packed_and_its_paragraphs_carr
 
 
 @settings(max_examples=200, derandomize=True)
-@given(st.lists(st.integers(-(2**30), 2**30), max_size=12), st.text(max_size=20), st.integers(0, 20), st.integers(0, 20))
-def test_model_a_paragraph_keeps_its_lines_and_starts_as_numbers_that_read_as_their_tuples(numbers, text, start, end):
-    as_tuples = Paragraph(text, tuple(numbers), tuple(numbers), (None,) * len(numbers))
-    as_numbers = Paragraph(text, Numbers(numbers), numbers, (None,) * len(numbers))
+@given(st.lists(st.tuples(st.integers(-(2**30), 2**30), st.none() | st.integers(-(2**30), 2**30)), max_size=12),
+       st.text(max_size=20), st.integers(0, 20), st.integers(0, 20), st.booleans())
+def test_model_a_paragraph_keeps_its_provenance_in_one_array_that_reads_as_its_tuples(rows, text, start, end, standalone):
+    numbers, pages = [n for n, _ in rows], tuple(page for _, page in rows)
+    as_tuples = Paragraph(text, tuple(numbers), tuple(numbers), pages, standalone)
+    as_numbers = Paragraph(text, Numbers(numbers), numbers, list(pages), standalone)
     assert type(as_tuples.lines) is Numbers and type(as_tuples.starts) is Numbers
     assert as_tuples == as_numbers and hash(as_tuples) == hash(as_numbers) and repr(as_tuples) == repr(as_numbers)
     assert as_tuples.lines == tuple(numbers) and as_tuples.lines == numbers and not as_tuples.lines != tuple(numbers)
     assert as_tuples.lines != tuple(numbers) + (0,) and list(as_tuples.starts) == numbers
+    assert as_tuples.line_pages == pages and as_tuples.standalone is standalone and as_tuples.text == text
+    assert as_tuples != Paragraph(text, numbers, numbers, pages, not standalone)
     assert pickle.loads(pickle.dumps(as_tuples)) == as_tuples
     start, end = sorted((min(start, len(text)), min(end, len(text))))
-    assert type(as_tuples.edit(start, end, "x").starts) is Numbers
+    edited = as_tuples.edit(start, end, "x")
+    assert type(edited.starts) is Numbers and edited.lines == as_tuples.lines and edited.line_pages == pages
+    with pytest.raises(FrozenInstanceError):
+        as_tuples.text = "changed"
+    with pytest.raises(ValueError, match="a start and a page for each"):
+        Paragraph(text, numbers, numbers + [0], pages)
+
+
+@settings(max_examples=200, derandomize=True)
+@given(st.lists(st.lists(st.integers(1, 30), min_size=1, max_size=5), max_size=8), st.lists(st.integers(1, 32), max_size=6))
+def test_model_homes_finds_the_first_paragraph_that_holds_each_line(groups, wanted):
+    paragraphs = [Paragraph("p", group, [0] * len(group), [None] * len(group)) for group in groups]
+    one_by_one = {n: next(i for i, p in enumerate(paragraphs) if n in p.lines)
+                  for n in wanted if any(n in p.lines for p in paragraphs)}
+    assert homes(paragraphs, wanted) == one_by_one
 
 
 @settings(max_examples=200, derandomize=True)

@@ -38,7 +38,7 @@ from pipeline.edition import Write, as_text
 from pipeline.edition.index import render_index_json, render_index_markdown
 from pipeline.edition.tei import write_tei
 from pipeline.edition.markdown import body_paragraphs, document_file, document_meta, write_book, write_document
-from pipeline.model import Book, Change, ReviewItem
+from pipeline.model import Book, Change, ReviewItem, homes
 from pipeline.stages import Result
 from pipeline.stages.correct_ocr_words.channel import shown
 from pipeline.verification import Verification, to_html, to_json, to_markdown
@@ -89,15 +89,16 @@ CONTEXT_WORDS = 8
 """Whole words of context on each side of a review row's token."""
 
 
-def placed(book: Book, item: ReviewItem) -> ReviewItem:
+def placed(book: Book, where: dict[int, int], item: ReviewItem) -> ReviewItem:
     """A review row with its printed page and a context of whole words read from the text where its token stands.
 
     Stages give a context cut at a fixed width (often mid-word) and notes no
-    page; the paragraph holding the row's raw line gives both.
+    page; the paragraph holding the row's raw line gives both (``where``, by
+    :func:`pipeline.model.homes`, maps each row's line to it).
     """
-    home = next((p for p in book.paragraphs if item.line in p.lines), None)
-    if home is None:
+    if item.line not in where:
         return item
+    home = book.paragraphs[where[item.line]]
     k = home.lines.index(item.line)
     page = item.page if item.page is not None else home.line_pages[k]
     at = home.text.find(item.token, home.starts[k]) if item.token else -1
@@ -277,7 +278,9 @@ def render(result: Result, verification: Verification | None = None) -> Rendered
     book = result.book
     closed = set(book.closed)
     later = tuple(r for r in (verification.review if verification else ()) if (r.stage, r.line, r.token) not in closed)
-    review = tuple(placed(book, r) for r in book.review + later)
+    rows = book.review + later
+    where = homes(book.paragraphs, (r.line for r in rows))
+    review = tuple(placed(book, where, r) for r in rows)
     producers: dict[str, Producer] = {document_file(d): partial(write_document, book, d) for d in book.documents}
     producers |= verification_producers(verification, book) | {
         "book.md": partial(write_book, book),

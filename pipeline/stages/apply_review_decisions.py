@@ -35,7 +35,7 @@ from __future__ import annotations
 import regex
 
 from pipeline.config import Config, Decision
-from pipeline.model import Book, Change, Paragraph, ReviewItem, change_in
+from pipeline.model import Book, Change, Paragraph, ReviewItem, change_in, homes
 
 STAGE = "apply_review_decisions"
 LATER_CHECKS = frozenset({"verify_against_archive"})
@@ -49,16 +49,12 @@ def _find(p: Paragraph, line: int, token: str) -> int | None:
     return m.start() if m else None
 
 
-def _home(paragraphs: tuple[Paragraph, ...], line: int) -> int | None:
-    return next((i for i, p in enumerate(paragraphs) if line in p.lines), None)
-
-
-def _apply(paragraphs: list[Paragraph], item: ReviewItem, d: Decision) -> Change | None:
+def _apply(paragraphs: list[Paragraph], home: dict[int, int], item: ReviewItem, d: Decision) -> Change | None:
     """The change a decision makes to the text, if any (None: kept, or already so)."""
     if d.decision == "reject":
         return None
     new = d.text or (item.candidates[0] if item.candidates else "")
-    index = _home(tuple(paragraphs), d.line)
+    index = home.get(d.line)
     if not new or index is None:
         return None
     p = paragraphs[index]
@@ -76,11 +72,11 @@ def _apply(paragraphs: list[Paragraph], item: ReviewItem, d: Decision) -> Change
     return change
 
 
-def _still_open(paragraphs: tuple[Paragraph, ...], item: ReviewItem) -> bool:
+def _still_open(paragraphs: tuple[Paragraph, ...], home: dict[int, int], item: ReviewItem) -> bool:
     """False for a word left as printed that a later stage has since rewritten."""
     if item.stage != "correct_ocr_words":
         return True
-    index = _home(paragraphs, item.line)
+    index = home.get(item.line)
     return index is None or _find(paragraphs[index], item.line, item.token) is not None
 
 
@@ -88,6 +84,7 @@ def apply_review_decisions(book: Book, config: Config) -> tuple[Book, list[Chang
     """Apply the reviewer's decisions; keep on the review list only the rows still open."""
     decisions = {(d.stage, d.line, d.token): d for d in config.review_decisions if d.book == book.name}
     paragraphs = list(book.paragraphs)
+    home = homes(paragraphs, (item.line for item in book.review))  # edits keep each paragraph's lines and place
     changes: list[Change] = []
     closed: list[tuple[str, int, str]] = []
     review: list[ReviewItem] = []
@@ -97,7 +94,7 @@ def apply_review_decisions(book: Book, config: Config) -> tuple[Book, list[Chang
         if decision is None:
             review.append(item)
             continue
-        change = _apply(paragraphs, item, decision)
+        change = _apply(paragraphs, home, item, decision)
         if change is not None:
             changes.append(change)
         closed.append(key)
@@ -108,7 +105,7 @@ def apply_review_decisions(book: Book, config: Config) -> tuple[Book, list[Chang
         else:
             warnings.append(f"{d.source}: no open review row {d.stage} line {d.line} {d.token!r}; the decision is not applied")
     final = tuple(paragraphs)
-    open_rows = tuple(item for item in review if _still_open(final, item))
+    open_rows = tuple(item for item in review if _still_open(final, home, item))
     return (
         book.evolve(paragraphs=final, review=open_rows, closed=book.closed + tuple(closed),
                     warnings=book.warnings + tuple(warnings)),
