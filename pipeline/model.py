@@ -10,9 +10,8 @@ explain every difference between its input and its output.
 from __future__ import annotations
 
 import bisect
-import zlib
 from array import array
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import FrozenInstanceError, asdict, dataclass, replace
 
 
@@ -48,7 +47,7 @@ class Lines(Sequence[Line]):
     (Line(number=8, text='Trotsky', page=12), 2, True)
     """
 
-    __slots__ = ("_numbers", "_texts", "_pages")
+    __slots__ = ("_numbers", "_texts", "_pages", "_again")
 
     def __init__(self, lines: Iterable[Line] = ()):
         lines = lines if isinstance(lines, (tuple, list)) else list(lines)
@@ -56,16 +55,20 @@ class Lines(Sequence[Line]):
         self._numbers = array("i", [line.number for line in lines])
         self._texts = tuple([line.text for line in lines])
         self._pages = array("i", [no_page if line.page is None else line.page for line in lines])
+        self._again = None
 
     @classmethod
-    def numbered(cls, texts: Iterable[str]) -> Lines:
-        """Lines numbered from 1, with no page: a raw file as read.
+    def numbered(cls, texts: Iterable[str], again: Callable[[], Sequence[str]] | None = None) -> Lines:
+        """Lines numbered from 1, with no page: a raw file as read. ``again()`` reads the same texts
+        again from where they came from (:func:`pipeline.reader.read_book` gives it): see :meth:`for_later`.
 
         >>> Lines.numbered(["a", "b"])[1]
         Line(number=2, text='b', page=None)
         """
         texts = tuple(texts)
-        return _columns(array("i", range(1, len(texts) + 1)), texts, array("i", [_NO_PAGE]) * len(texts))
+        lines = _columns(array("i", range(1, len(texts) + 1)), texts, array("i", [_NO_PAGE]) * len(texts))
+        lines._again = again
+        return lines
 
     def __len__(self) -> int:
         return len(self._texts)
@@ -97,91 +100,68 @@ class Lines(Sequence[Line]):
     def __reduce__(self):
         return _columns, (self._numbers, self._texts, self._pages)
 
-    def packed(self) -> Lines:
-        """The same lines with their texts kept as one compressed UTF-8 buffer (:class:`PackedTexts`).
+    def for_later(self) -> Lines:
+        """The same lines, kept for a reader at the end of a run: lines read from a file
+        (:meth:`numbered` with ``again``) keep no texts until then, and read them again at the first use.
 
-        For lines kept long and read rarely: the book as read, which only the
-        archive check reads again, at the end. Until then its texts cost under
-        half their UTF-8 bytes, where a tuple of strings costs about twice
-        those bytes (a string's header is ~50 bytes; one curly quote makes a
-        whole line two bytes a character) and keeps alive every line the
-        stages left unchanged.
+        The book as read waits through every stage for the archive check,
+        which reads it once at the end, and not at all when its result is
+        cached. Kept as strings, its texts cost about twice the file's bytes
+        (a string's header is ~50 bytes; one curly quote makes a whole line
+        two bytes a character) and kept alive every line the stages left
+        unchanged; kept compressed, still half the file's bytes for each
+        copy of a book. Lines made in memory are kept as they are.
 
-        >>> Lines([Line(7, "Lenin’s"), Line(8, "")]).packed() == (Line(7, "Lenin’s"), Line(8, ""))
-        True
+        >>> lines = Lines.numbered(["Lenin’s", ""], again=lambda: ("Lenin’s", ""))
+        >>> later = lines.for_later()
+        >>> later._texts._texts is None, later == lines, later[0].text, later._texts._texts is not None
+        (True, True, 'Lenin’s', True)
         """
-        return _columns(self._numbers, PackedTexts(self._texts), self._pages)
+        if self._again is None:
+            return self
+        return _columns(self._numbers, ReadAgain(self._again, len(self._texts)), self._pages)
 
 
-class PackedTexts(Sequence[str]):
-    """Texts kept as one zlib-compressed UTF-8 buffer and where each ends; decoded when read.
+class ReadAgain(Sequence[str]):
+    """Texts read again, at the first use, from where they came from (``again()``), and kept from then on.
 
-    The buffer is inflated at the first read and kept plain from then on:
-    the book as read waits compressed through every stage (0.16 MB for this
-    book's 0.38 MB of UTF-8; plain, it was a sixth of what each extra copy
-    of a book in one file added to a run's peak) and is read whole once, by
-    the archive check. A slice is a tuple of strings, so a slice of packed
-    :class:`Lines` is an ordinary one.
-
-    >>> texts = PackedTexts(["Lenin", "", "Trotsky’s"])
-    >>> texts[2], texts[-2], texts[:2], len(texts), texts == ("Lenin", "", "Trotsky’s")
-    ('Trotsky’s', '', ('Lenin', ''), 3, True)
+    >>> texts = ReadAgain(lambda: ("Lenin", "", "Trotsky’s"), 3)
+    >>> len(texts), texts._texts is None
+    (3, True)
+    >>> texts[2], texts[:2], texts == ("Lenin", "", "Trotsky’s"), hash(texts) == hash(("Lenin", "", "Trotsky’s"))
+    ('Trotsky’s', ('Lenin', ''), True, True)
     """
 
-    __slots__ = ("_compressed", "_plain", "_ends")
+    __slots__ = ("_again", "_count", "_texts")
 
-    def __init__(self, texts: Iterable[str] = ()):
-        data, ends, end = bytearray(), array("I"), 0
-        for text in texts:
-            encoded = text.encode("utf-8", "surrogatepass")  # any str comes back as it went in, a lone surrogate too
-            data += encoded
-            end += len(encoded)
-            ends.append(end)
-        self._compressed, self._plain, self._ends = zlib.compress(data, 1), None, ends  # level 1: 4 ms for the book
+    def __init__(self, again: Callable[[], Sequence[str]], count: int):
+        self._again, self._count, self._texts = again, count, None
 
     @property
-    def _data(self) -> bytes:
-        """The UTF-8 buffer, inflated at the first read (a race only inflates it twice)."""
-        if self._plain is None:
-            self._plain = zlib.decompress(self._compressed)
-        return self._plain
+    def texts(self) -> tuple[str, ...]:
+        if self._texts is None:
+            self._texts = tuple(self._again())
+        return self._texts
 
     def __len__(self) -> int:
-        return len(self._ends)
+        return self._count
 
     def __getitem__(self, index):
-        if isinstance(index, slice):
-            return tuple(self[i] for i in range(*index.indices(len(self))))
-        end = self._ends[index]
-        if index < 0:
-            index += len(self)
-        return self._data[self._ends[index - 1] if index else 0 : end].decode("utf-8", "surrogatepass")
+        return self.texts[index]
 
     def __iter__(self) -> Iterator[str]:
-        data, start = self._data, 0
-        for end in self._ends:
-            yield data[start:end].decode("utf-8", "surrogatepass")
-            start = end
+        return iter(self.texts)
 
     def __eq__(self, other) -> bool:
-        if isinstance(other, PackedTexts):
-            return self._data == other._data and self._ends == other._ends
-        if isinstance(other, (tuple, list)):
-            return tuple(self) == tuple(other)
-        return NotImplemented
+        if isinstance(other, ReadAgain):
+            other = other.texts
+        return self.texts == tuple(other) if isinstance(other, (tuple, list)) else NotImplemented
 
     def __hash__(self) -> int:
-        return hash(tuple(self))
+        return hash(self.texts)
 
     def __reduce__(self):
-        return _packed, (self._compressed, self._ends)
-
-
-def _packed(compressed: bytes, ends: array) -> PackedTexts:
-    """Packed texts made straight from their compressed buffer (unpickling)."""
-    texts = PackedTexts()
-    texts._compressed, texts._ends = compressed, ends
-    return texts
+        return tuple, (self.texts,)
 
 
 def _columns(numbers: array, texts: tuple[str, ...], pages: array) -> Lines:

@@ -18,6 +18,8 @@ from __future__ import annotations
 import codecs
 import hashlib
 import unicodedata
+import zlib
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -150,8 +152,21 @@ def read_book(path: Path) -> Book:
     except OSError as exc:
         raise InputError(f"{path}: cannot be read ({exc.strerror or exc})") from exc
     text, warnings = decode(data, path)
+    again = partial(_read_again, path, len(data), zlib.crc32(data))
     del data
-    return Book(name=book_name(path), lines=Lines.numbered(_rows(text)), warnings=warnings)
+    return Book(name=book_name(path), lines=Lines.numbered(_rows(text), again), warnings=warnings)
+
+
+def _read_again(path: Path, size: int, crc: int) -> tuple[str, ...]:
+    """The lines of ``path`` as :func:`read_book` read them, read again for the archive check at the end
+    of a run (:meth:`pipeline.model.Lines.for_later`); InputError if the file is no longer what was read."""
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise InputError(f"{path}: cannot be read again for the archive check ({exc.strerror or exc})") from exc
+    if len(data) != size or zlib.crc32(data) != crc:
+        raise InputError(f"{path}: changed while it was being cleaned; run again")
+    return tuple(_rows(decode(data, path)[0]))
 
 
 def _rows(text: str):

@@ -12,7 +12,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from pipeline.model import Book, Line, Lines, Numbers, PackedTexts, Paragraph, homes
+from pipeline.model import Book, Line, Lines, Numbers, Paragraph, ReadAgain, homes
+from pipeline.reader import InputError
 from pipeline.reader import read_book
 
 BOOK = Path(__file__).resolve().parents[1] / "raw" / "lenins-fight-against-stalinism.txt"
@@ -29,10 +30,14 @@ def test_model_lines_read_back_as_the_lines_they_were_made_of(lines, start, stop
     assert kept[start:stop] == tuple(lines[start:stop]) and isinstance(kept[start:stop], Lines)
     assert pickle.loads(pickle.dumps(kept)) == kept
     assert Book("b", lines).lines == kept and Book("b", kept).lines is kept  # a book converts a tuple once
-    packed = kept.packed()
-    assert isinstance(packed._texts, PackedTexts) and packed == kept == tuple(packed) and hash(packed) == hash(kept)
-    assert packed[start:stop] == tuple(lines[start:stop]) and [packed[i] for i in range(-len(lines), len(lines))] == lines + lines
-    assert pickle.loads(pickle.dumps(packed)) == packed
+    assert kept.for_later() is kept  # made in memory: nothing to read again
+    texts = [line.text for line in lines]
+    later = Lines.numbered(texts, again=lambda: list(texts)).for_later()
+    assert isinstance(later._texts, ReadAgain) and later._texts._texts is None and len(later) == len(lines)  # nothing read yet
+    numbered = Lines.numbered(texts)
+    assert later == numbered == tuple(later) and hash(later) == hash(numbered) and later._texts._texts is not None
+    assert later[start:stop] == numbered[start:stop] and [later[i] for i in range(-len(lines), len(lines))] == list(numbered) * 2
+    assert pickle.loads(pickle.dumps(later)) == later
 
 
 def test_model_lines_of_the_book_as_read_are_the_raw_file_numbered_from_one():
@@ -45,13 +50,27 @@ def test_model_lines_of_the_book_as_read_are_the_raw_file_numbered_from_one():
     assert book.lines != book.lines[:-1] and Lines([Line(1, "a", 3)]) != Lines([Line(1, "a")])
 
 
-def test_model_a_cleaned_book_keeps_its_raw_lines_packed_and_its_paragraphs_carry_every_line(raw_book, cleaned):
-    assert isinstance(cleaned.source.lines._texts, PackedTexts) and cleaned.source.lines == raw_book.lines
-    assert len(cleaned.source.lines._texts._compressed) < 0.2e6  # under half the raw file's 380,896 bytes, not the ~0.9 MB of 8,467 strings
+def test_model_a_cleaned_book_reads_its_raw_lines_again_for_the_check_and_its_paragraphs_carry_every_line(raw_book, cleaned):
+    assert isinstance(cleaned.source.lines._texts, ReadAgain) and cleaned.source.lines == raw_book.lines
     rebuilt = dict(cleaned.snapshots)["rebuild_paragraphs"]
     assert len(rebuilt.lines) == 0 and len(dict(cleaned.snapshots)["remove_page_furniture"].lines) == 8276
     with_text = [line.number for line in dict(cleaned.snapshots)["remove_page_furniture"].lines if line.text.strip()]
     assert sorted(n for p in rebuilt.paragraphs for n in p.lines) == with_text  # so the lines can go
+
+
+def test_model_the_book_as_read_is_read_again_from_its_file_and_refused_if_the_file_changed(tmp_path):
+    path = tmp_path / "cut.txt"
+    cut = b"\n".join(BOOK.read_bytes().split(b"\n")[2990:3040])  # 50 lines of the book
+    path.write_bytes(cut)
+    kept, changed, gone = (read_book(path).lines.for_later() for _ in range(3))
+    assert kept._texts._texts is None and kept == read_book(path).lines and "the" in " ".join(line.text for line in kept)
+    path.write_bytes(cut.replace(b"the", b"tbe", 1))
+    with pytest.raises(InputError, match="cut.txt: changed while it was being cleaned"):
+        changed[0]
+    path.unlink()
+    with pytest.raises(InputError, match="cut.txt: cannot be read again for the archive check"):
+        gone[0]
+    assert kept[0] == Line(1, cut.split(b"\n")[0].decode().rstrip())  # what was read once stays
 
 
 @settings(max_examples=200, derandomize=True)

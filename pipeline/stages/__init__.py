@@ -77,7 +77,7 @@ class Result:
     """The book after each stage, kept only when asked for (tests look at a stage's output); the
     archive check rebuilds what it needs of each stage from ``source`` and ``changes``."""
     source: Book | None = None
-    """The book as read, before any stage, its lines packed (:meth:`pipeline.model.Lines.packed`)."""
+    """The book as read, before any stage; read from a file, it keeps no texts until the check reads them (:meth:`pipeline.model.Lines.for_later`)."""
 
     @property
     def stages(self) -> tuple[tuple[str, Kind], ...]:
@@ -116,7 +116,7 @@ def run_stages(book: Book, config: Config, skip: Iterable[str] = (), step: Calla
     named after it, so every mode shares this one loop and its timings.
     """
     skip = check_skip(skip)
-    source = book.evolve(lines=book.lines.packed())  # the check's copy; the stages' texts are freed once paragraphs exist
+    source = book.evolve(lines=book.lines.for_later())  # the check's copy; the stages' texts are freed once paragraphs exist
     changes: list[Change] = []
     timings: dict[str, float] = {}
     kept: list[tuple[str, Book]] = []
