@@ -152,7 +152,7 @@ def read_book(path: Path) -> Book:
     except OSError as exc:
         raise InputError(f"{path}: cannot be read ({exc.strerror or exc})") from exc
     text, warnings = decode(data, path)
-    again = partial(_read_again, path, len(data), zlib.crc32(data))
+    again = partial(_read_again, path.absolute(), len(data), zlib.crc32(data))  # absolute: a later chdir reads the same file
     del data
     return Book(name=book_name(path), lines=Lines.numbered(_rows(text), again), warnings=warnings)
 
