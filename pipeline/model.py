@@ -123,7 +123,8 @@ class Lines(Sequence[Line]):
 
 
 class ReadAgain(Sequence[str]):
-    """Texts read again, at the first use, from where they came from (``again()``), and kept from then on.
+    """Texts read again, at the first use, from where they came from (``again()``), and kept from then on:
+    the texts of the book as read, held back until the archive check (:meth:`Lines.for_later`).
 
     >>> texts = ReadAgain(lambda: ("Lenin", "", "Trotsky’s"), 3)
     >>> len(texts), texts._texts is None
@@ -139,6 +140,7 @@ class ReadAgain(Sequence[str]):
 
     @property
     def texts(self) -> tuple[str, ...]:
+        """The texts, read at the first use (two threads at once only read them twice)."""
         if self._texts is None:
             self._texts = tuple(self._again())
         return self._texts
