@@ -262,9 +262,21 @@ class Paragraph:
         return tuple([None if page == _NO_PAGE else page for page in self._where[2 * (len(self._where) // 3) :]])
 
     @property
+    def first_line(self) -> int:
+        """The first raw line (``lines[0]``, without making ``lines``)."""
+        return self._where[0]
+
+    @property
+    def last_line(self) -> int:
+        """The last raw line (``lines[-1]``, without making ``lines``)."""
+        return self._where[len(self._where) // 3 - 1]
+
+    @property
     def pages(self) -> tuple[int, ...]:
         """The distinct printed pages, in order."""
-        return tuple(dict.fromkeys(p for p in self.line_pages if p is not None))
+        pages = dict.fromkeys(self._where[2 * (len(self._where) // 3) :])
+        pages.pop(_NO_PAGE, None)
+        return tuple(pages)
 
     def locate(self, offset: int) -> tuple[int, int | None, int]:
         """(raw line, page, column in that line) of a character offset in ``text``."""

@@ -85,6 +85,9 @@ def test_model_a_paragraph_keeps_its_provenance_in_one_array_that_reads_as_its_t
     assert as_tuples.lines == tuple(numbers) and as_tuples.lines == numbers and not as_tuples.lines != tuple(numbers)
     assert as_tuples.lines != tuple(numbers) + (0,) and list(as_tuples.starts) == numbers
     assert as_tuples.line_pages == pages and as_tuples.standalone is standalone and as_tuples.text == text
+    assert as_tuples.pages == tuple(dict.fromkeys(page for page in pages if page is not None))
+    if numbers:
+        assert (as_tuples.first_line, as_tuples.last_line) == (numbers[0], numbers[-1])
     assert as_tuples != Paragraph(text, numbers, numbers, pages, not standalone)
     assert pickle.loads(pickle.dumps(as_tuples)) == as_tuples
     start, end = sorted((min(start, len(text)), min(end, len(text))))

@@ -42,7 +42,7 @@ def _text_in(book: Book, number: int, after_line: int | None = None, before_line
     return sum(
         len(p.text)
         for p in book.paragraphs[d.first : d.end]
-        if (after_line is None or p.lines[-1] > after_line) and (before_line is None or p.lines[0] < before_line)
+        if (after_line is None or p.last_line > after_line) and (before_line is None or p.first_line < before_line)
     )
 
 

@@ -115,7 +115,7 @@ def _document(parent: ET.Element, book: Book, d: Document, pages: _Pages, **attr
     if d.kind == "notes" and d.notes:
         pending = list(range(d.first, d.end))
         for entry in d.notes:
-            while pending and book.paragraphs[pending[0]].lines[0] <= entry.line:
+            while pending and book.paragraphs[pending[0]].first_line <= entry.line:
                 _page_start(div, book.paragraphs[pending.pop(0)], pages)
             name = label(d.part, entry.number)
             note = ET.SubElement(div, "note", {XML_ID: f"note-{name}", "n": str(entry.number)})

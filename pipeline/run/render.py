@@ -141,7 +141,7 @@ def stats(result: Result) -> dict:
     per_rule = Counter(f"{c.stage}:{c.rule.split(':')[0]}" for c in changes)
     pages = book.pages
     lower = [
-        {"paragraph": n, "pages": list(p.pages), "line": p.lines[0], "start": p.text[:60]}
+        {"paragraph": n, "pages": list(p.pages), "line": p.first_line, "start": p.text[:60]}
         for n, p in enumerate(book.paragraphs, start=1)
         if _LOWER_START.match(p.text) and not p.standalone
     ]
@@ -173,8 +173,8 @@ def stats(result: Result) -> dict:
         "review_decided": len(book.closed),
         "front_and_back_matter": [
             {"document": d.number, "title": d.title, "confidence": d.confidence, "found_by": d.evidence,
-             "provenance_lines": [book.paragraphs[i].lines[0] for i in d.source_paragraphs],
-             "unreadable": [{"line": book.paragraphs[i].lines[0], "text": book.paragraphs[i].text} for i in d.unreadable]}
+             "provenance_lines": [book.paragraphs[i].first_line for i in d.source_paragraphs],
+             "unreadable": [{"line": book.paragraphs[i].first_line, "text": book.paragraphs[i].text} for i in d.unreadable]}
             for d in book.documents
             if d.kind in ("front", "back")
         ],

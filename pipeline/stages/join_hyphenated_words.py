@@ -320,8 +320,9 @@ def join_paragraph(paragraph: Paragraph, forms: BookForms, config: Config) -> tu
     """Resolve the paragraph's line-end hyphens in reading order, each change located in the text it edits."""
     changes: list[Change] = []
     undecided: list[tuple[Split, str, tuple[str, ...], str]] = []
-    for index in range(1, len(paragraph.starts)):
-        split = split_at(paragraph.text, paragraph.starts[index])
+    starts = paragraph.starts
+    for index in range(1, len(starts)):
+        split = split_at(paragraph.text, starts[index])
         if split is None:
             continue
         if not split.word_like:
@@ -333,6 +334,7 @@ def join_paragraph(paragraph: Paragraph, forms: BookForms, config: Config) -> tu
         if decision.review:
             undecided.append((split, after, (split.joined, split.hyphenated), decision.review))
         paragraph = paragraph.edit(split.start, split.end, after)
+        starts = paragraph.starts
     return paragraph, changes, [review_item(paragraph, *item) for item in undecided]
 
 

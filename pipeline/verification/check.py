@@ -189,7 +189,7 @@ def _span(region: Region, book: Book, norm: Callable[[str], str]) -> _Span:
     body = tuple(book.paragraphs[i] for i in range(d.first, d.end) if i not in d.source_paragraphs)
     exclude = frozenset(n for i in d.source_paragraphs for n in book.paragraphs[i].lines)
     ref = list(region.words)
-    return _Span(region, body, Stretch(body[0].lines[0], body[-1].lines[-1], exclude), ref, [norm(w) for w in ref],
+    return _Span(region, body, Stretch(body[0].first_line, body[-1].last_line, exclude), ref, [norm(w) for w in ref],
                  region.after or ("",) * len(ref))
 
 

@@ -80,7 +80,7 @@ class _Place:
     def words(self) -> list[str]:
         s = self.stretch
         if self.paragraphs:
-            return [w for k, p in enumerate(self.paragraphs) if p.lines[0] not in s.exclude for w in self._words(k, p)]
+            return [w for k, p in enumerate(self.paragraphs) if p.first_line not in s.exclude for w in self._words(k, p)]
         return [w for n in range(s.first, s.last + 1) if n not in s.exclude for w in WORD.findall(self.lines.get(n, ""))]
 
     def _words(self, k: int, paragraph: Paragraph) -> list[str]:
@@ -116,8 +116,8 @@ def stage_words(raw: Book, book: Book, changes: Sequence[Change], stages: Sequen
     rebuild_paragraphs ['The', 'anticapi', 'talist', 'rule']
     join_hyphenated_words ['The', 'anticapitalist', 'rule']
     """
-    order = sorted(range(len(book.paragraphs)), key=lambda k: book.paragraphs[k].lines[0])  # book order is raw order, or nearly
-    firsts = [book.paragraphs[k].lines[0] for k in order]
+    order = sorted(range(len(book.paragraphs)), key=lambda k: book.paragraphs[k].first_line)  # book order is raw order, or nearly
+    firsts = [book.paragraphs[k].first_line for k in order]
     places: list[_Place] = []
     where: dict[int, list[_Place]] = defaultdict(list)
     for s in stretches:

@@ -132,7 +132,7 @@ def find_documents(book: Book, config: Config) -> tuple[list[Document], list[str
         warnings.append(f"{book.name}: no contents page; documents cut at part headings")
         placed = [(entry, index, index, "part heading") for entry, index in _fallback_entries(paragraphs)]
     back_line = config.book_rules.get(book.name, {}).get(STAGE, {}).get("back_matter_line")
-    back = next((i for i, p in enumerate(paragraphs) if back_line and p.lines[0] >= back_line), len(paragraphs))
+    back = next((i for i, p in enumerate(paragraphs) if back_line and p.first_line >= back_line), len(paragraphs))
     documents: list[Document] = []
     first_start = placed[0][1] if placed else len(paragraphs)
     if not placed:
@@ -273,7 +273,7 @@ def link_notes(
         for note in notes:
             link = by_number.get(note.number)
             doc = next((d for d in citing if link and d.first <= link.mark.paragraph < d.end), None)
-            line = paragraphs[note.paragraph].lines[0]
+            line = paragraphs[note.paragraph].first_line
             if link and doc:
                 footnotes[doc.number].append((note.number, note.text))
                 evidence = link.evidence

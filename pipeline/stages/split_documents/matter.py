@@ -85,7 +85,7 @@ def read_title_page(
     def found(name: str, value, i: int) -> None:
         if value and name not in fields:
             fields[name] = value
-            evidence[name] = f"raw line {paragraphs[i].lines[0]}: {paragraphs[i].text[:80]}"
+            evidence[name] = f"raw line {paragraphs[i].first_line}: {paragraphs[i].text[:80]}"
 
     indexes = list(indexes)
     for n, i in enumerate(indexes):
