@@ -137,3 +137,24 @@ def test_cli_version_and_short_help():
     runner = CliRunner()
     assert runner.invoke(app, ["--version"]).output.strip() == f"ocr-cleanup-pipeline {pipeline.__version__}"
     assert "Commands" in runner.invoke(app, ["-h"]).output
+
+
+def test_batch_a_raw_file_changed_during_its_run_fails_the_book_and_keeps_the_earlier_output(tmp_path, config):
+    """The archive check reads the raw file again at the end (the book as read keeps no texts meanwhile):
+    if the file changed since it was read, the book fails with the file's name and the last output stays."""
+    from pipeline.verification.store import forget
+
+    raw = tmp_path / "book.txt"
+    raw.write_bytes(BOOK.read_bytes())
+    first = clean_one(raw, tmp_path / "clean", config)
+    assert first.status == "cleaned"
+    published = (tmp_path / "clean" / "book" / "book.md").read_bytes()
+
+    def edit_raw_before_the_check(step: str) -> None:
+        if step == "verify_against_archive":
+            raw.write_bytes(raw.read_bytes().replace(b"Stalin", b"Sta1in", 1))
+
+    forget("book")  # the check is computed, not taken from .cache/verification
+    again = clean_one(raw, tmp_path / "clean", config, force=True, hooks=Hooks(on_phase=edit_raw_before_the_check))
+    assert again.failed and again.reason == f"{raw}: changed while it was being cleaned; run again"
+    assert (tmp_path / "clean" / "book" / "book.md").read_bytes() == published
